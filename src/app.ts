@@ -1,0 +1,101 @@
+// buildApp(deps): the Fastify instance with every module's routes. No side effects at import;
+// the caller owns the database and closes it.
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { Database } from './platform/db/types.ts';
+import { createLogger, type Logger } from './platform/observability/logger.ts';
+import { registerProblemHandlers } from './platform/http/problem.ts';
+import { registerSecurity } from './platform/http/security.ts';
+import { registerAuthHook } from './platform/http/auth-hook.ts';
+import { requestIdFrom } from './platform/http/request-id.ts';
+import { registerOpenApi } from './platform/http/openapi.ts';
+import type { App } from './platform/http/types.ts';
+import { createServices, type Services } from './services.ts';
+import { systemRoutes } from './modules/ops/system-routes.ts';
+import { identityRoutes } from './modules/identity/routes.ts';
+import { catalogRoutes } from './modules/catalog/routes.ts';
+import { stockRoutes } from './modules/stock/routes.ts';
+import { configureValidationLocale } from './platform/http/validation-locale.ts';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  logger?: Logger;
+  /** TLS material when serving HTTPS directly. */
+  https?: { key: Buffer; cert: Buffer };
+  /** Already-built services (the CLI shares them); built from the database otherwise. */
+  services?: Services;
+}
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  services: Services;
+}
+
+export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
+  const { config, database } = deps;
+  configureValidationLocale();
+  const logger = deps.logger ?? createLogger({ level: config.logLevel });
+  const services = deps.services ?? createServices({ config, database });
+
+  const serverOptions = {
+    loggerInstance: logger,
+    // One access line per request is written in onResponse below, with the operation and actor.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    genReqId: requestIdFrom,
+    // A hop count is valid for Fastify (proxy-addr) even though its types only list the others.
+    trustProxy: config.trustProxy as boolean | string[],
+    bodyLimit: config.bodyLimitBytes,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ...(deps.https ? { https: deps.https } : {}),
+  };
+  // The HTTPS variant changes only the raw server type; routes are written against App.
+  const app = (Fastify(serverOptions as FastifyServerOptions) as unknown as FastifyInstance).withTypeProvider<ZodTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerProblemHandlers(app);
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        op: request.routeOptions.config.operation,
+        method: request.method,
+        path: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        actor: request.identity?.actor,
+      },
+      'request',
+    );
+  });
+
+  const redis = await registerSecurity(app, {
+    tls: Boolean(deps.https),
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    rateLimitAnonPerMinute: config.rateLimitAnonPerMinute,
+    redisUrl: config.redisUrl,
+  });
+  if (redis) app.addHook('onClose', async () => void redis.disconnect());
+
+  registerAuthHook(app, services.identity.authenticate);
+  await registerOpenApi(app);
+
+  await app.register(async (scope) => systemRoutes(scope as App, { database }));
+  await app.register(
+    async (scope) => {
+      const api = scope as App;
+      identityRoutes(api, services);
+      catalogRoutes(api, services);
+      stockRoutes(api, services);
+    },
+    { prefix: '/api/v1' },
+  );
+  return { app: app as unknown as FastifyInstance, services };
+}

@@ -1,0 +1,74 @@
+// `inventario serve`: open the database, migrate, make sure an admin can get in, listen, and
+// shut down cleanly on SIGTERM/SIGINT (stop accepting, finish in-flight requests, close the
+// database, release the data-dir lock).
+import fs from 'node:fs';
+import { buildApp } from '../app.ts';
+import { openDatabase } from '../platform/db/open.ts';
+import { runMigrations } from '../platform/db/migrate.ts';
+import { DataDirLockedError } from '../platform/db/data-dir-lock.ts';
+import { createLogger } from '../platform/observability/logger.ts';
+import { startJob } from '../platform/jobs/scheduler.ts';
+import { configOrExit } from './context.ts';
+import { fail } from './output.ts';
+
+export async function serve(): Promise<void> {
+  const config = configOrExit();
+  const logger = createLogger({ level: config.logLevel });
+  let database;
+  try {
+    database = await openDatabase(config, 'serve');
+  } catch (err) {
+    if (err instanceof DataDirLockedError) fail(err.message);
+    throw err;
+  }
+  const migrations = await runMigrations(database);
+  logger.info({ engine: database.engine, migrations }, 'database ready');
+
+  const https = config.tls
+    ? { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }
+    : undefined;
+  const { app, services } = await buildApp({ config, database, logger, ...(https ? { https } : {}) });
+
+  const access = await services.identity.ensureAdminAccess({
+    bootstrapKey: config.bootstrapApiKey,
+    ...(database.engine === 'pglite' ? { dataDir: config.dataDir } : {}),
+  });
+  if (access.action === 'bootstrap') logger.info('INVENTARIO_BOOTSTRAP_API_KEY registered as an admin API key');
+  if (access.action === 'generated') {
+    logger.warn({ file: access.file }, 'no admin API key existed: a new one was written to this file (mode 0600)');
+  }
+
+  const jobs = [
+    startJob({ name: 'idempotency.purge', everyMs: 60 * 60_000, database, logger }, async () => {
+      const removed = await services.idempotency.purgeExpired();
+      return { removed };
+    }),
+  ];
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    const timer = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutSeconds * 1000);
+    timer.unref();
+    try {
+      for (const job of jobs) job.stop();
+      await app.close();
+      await database.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  logger.info({ address, engine: database.engine }, `inventario listening on ${address}`);
+}

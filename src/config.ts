@@ -1,0 +1,134 @@
+// The one place that reads the environment. Everything else receives a typed Config.
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  INVENTARIO_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DB_POOL_SIZE: positiveInt.max(200).default(10),
+  INVENTARIO_BOOTSTRAP_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  INVENTARIO_MASTER_KEY: z.string().optional(),
+  INVENTARIO_MASTER_KEY_FILE: z.string().optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
+  INVENTARIO_TIMEZONE: z
+    .string()
+    .default('America/Argentina/Buenos_Aires')
+    .refine(isValidTimeZone, 'is not a known IANA time zone'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TRUST_PROXY: z.string().default('false'),
+  RATE_LIMIT_PER_MINUTE: positiveInt.default(1200),
+  RATE_LIMIT_ANON_PER_MINUTE: positiveInt.default(120),
+  BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
+  IDEMPOTENCY_TTL_HOURS: positiveInt.min(24).default(48),
+  SHUTDOWN_TIMEOUT_SECONDS: positiveInt.default(20),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  dbPoolSize: number;
+  bootstrapApiKey: string | undefined;
+  masterKey: string | undefined;
+  masterKeyFile: string | undefined;
+  redisUrl: string | undefined;
+  tls: { certFile: string; keyFile: string } | undefined;
+  timezone: string;
+  logLevel: Env['LOG_LEVEL'];
+  metricsToken: string | undefined;
+  /** Passed to Fastify's trustProxy: false, true, a hop count or a list of addresses/CIDRs. */
+  trustProxy: boolean | number | string[];
+  rateLimitPerMinute: number;
+  rateLimitAnonPerMinute: number;
+  bodyLimitBytes: number;
+  idempotencyTtlHours: number;
+  shutdownTimeoutSeconds: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseTrustProxy(raw: string): boolean | number | string[] {
+  const value = raw.trim();
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0' || value === '') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Parses the environment once; throws ConfigError with one line naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Treat empty strings as unset so `FOO= npm start` behaves like not setting FOO.
+  const cleaned = Object.fromEntries(
+    Object.keys(envSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid ${name}: ${issue.message} (got ${JSON.stringify(cleaned[name])})`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
+    const missing = e.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE';
+    throw new ConfigError(`Invalid ${missing}: TLS_CERT_FILE and TLS_KEY_FILE must be set together`);
+  }
+  if (e.INVENTARIO_MASTER_KEY && e.INVENTARIO_MASTER_KEY_FILE) {
+    throw new ConfigError(
+      'Invalid INVENTARIO_MASTER_KEY_FILE: set either INVENTARIO_MASTER_KEY or INVENTARIO_MASTER_KEY_FILE, not both',
+    );
+  }
+  if (e.INVENTARIO_MASTER_KEY && Buffer.from(e.INVENTARIO_MASTER_KEY, 'base64').length !== 32) {
+    throw new ConfigError('Invalid INVENTARIO_MASTER_KEY: must be 32 bytes encoded in base64');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.INVENTARIO_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    dbPoolSize: e.DB_POOL_SIZE,
+    bootstrapApiKey: e.INVENTARIO_BOOTSTRAP_API_KEY,
+    masterKey: e.INVENTARIO_MASTER_KEY,
+    masterKeyFile: e.INVENTARIO_MASTER_KEY_FILE,
+    redisUrl: e.REDIS_URL,
+    tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
+    timezone: e.INVENTARIO_TIMEZONE,
+    logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    rateLimitAnonPerMinute: e.RATE_LIMIT_ANON_PER_MINUTE,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+  };
+}
+
+/** A config for tests and tools: defaults plus overrides, never reading process.env. */
+export function configFrom(overrides: Record<string, string | undefined> = {}): Config {
+  return loadConfig(overrides as NodeJS.ProcessEnv);
+}

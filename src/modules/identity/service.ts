@@ -1,0 +1,142 @@
+// API keys: creation, lookup on every request, revocation and the first admin key.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyRequest } from 'fastify';
+import { uuidv7 } from 'uuidv7';
+import type { Database } from '../../platform/db/types.ts';
+import type { Identity } from '../../platform/http/context.ts';
+import type { Role } from '../../platform/http/permissions.ts';
+import { isRole } from '../../platform/http/permissions.ts';
+import { decodeCursor, pageOf } from '../../platform/http/pagination.ts';
+import { createIdentityRepo, type ApiKeyRow } from './repo.ts';
+import { IdentityErrors } from './errors.ts';
+import { generateApiKey, hashApiKey, hashesEqual, keyFromHeaders, visiblePrefix } from './api-key-secret.ts';
+
+// Authenticated keys are remembered briefly so a busy till does not pay a lookup per request.
+// Revocation through this instance clears the cache at once; other instances notice within
+// CACHE_TTL_MS. last_used_at is written at most once a minute per key.
+const CACHE_TTL_MS = 2_000;
+const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+
+export interface CreatedApiKey {
+  row: ApiKeyRow;
+  key: string;
+}
+
+export interface CreateApiKeyInput {
+  name: string;
+  role: Role;
+  expiresAt?: Date | null;
+  createdBy: string;
+}
+
+export function createIdentityService(database: Database) {
+  const cache = new Map<string, { identity: Identity; expiresAt: Date | null; cachedAt: number }>();
+  const lastUsedWritten = new Map<string, number>();
+
+  function identityOf(row: ApiKeyRow): Identity {
+    const role = isRole(row.role) ? row.role : 'clerk';
+    return { kind: 'api_key', id: row.id, name: row.name, role, actor: `api_key:${row.id}` };
+  }
+
+  function recordUse(id: string): void {
+    const now = Date.now();
+    if (now - (lastUsedWritten.get(id) ?? 0) < LAST_USED_WRITE_INTERVAL_MS) return;
+    lastUsedWritten.set(id, now);
+    // Fire and forget: a failed timestamp update must never fail the request.
+    createIdentityRepo(database.db).touchLastUsed(id).catch(() => lastUsedWritten.delete(id));
+  }
+
+  async function authenticateKey(key: string): Promise<Identity | null> {
+    if (key.length < 16 || key.length > 512) return null;
+    const hash = hashApiKey(key);
+    const cached = cache.get(hash);
+    const now = Date.now();
+    if (cached && now - cached.cachedAt < CACHE_TTL_MS && (!cached.expiresAt || cached.expiresAt.getTime() > now)) {
+      recordUse(cached.identity.id);
+      return cached.identity;
+    }
+    const candidates = await createIdentityRepo(database.db).findByPrefix(visiblePrefix(key));
+    const row = candidates.find((c) => hashesEqual(c.keyHash, hash));
+    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now)) {
+      cache.delete(hash);
+      return null;
+    }
+    const identity = identityOf(row);
+    cache.set(hash, { identity, expiresAt: row.expiresAt, cachedAt: now });
+    recordUse(row.id);
+    return identity;
+  }
+
+  async function insertKey(key: string, input: CreateApiKeyInput): Promise<ApiKeyRow> {
+    return createIdentityRepo(database.db).insertApiKey({
+      id: uuidv7(),
+      name: input.name,
+      role: input.role,
+      prefix: visiblePrefix(key),
+      keyHash: hashApiKey(key),
+      createdBy: input.createdBy,
+      expiresAt: input.expiresAt ?? null,
+    });
+  }
+
+  return {
+    authenticate: async (request: FastifyRequest): Promise<Identity | null> => {
+      const key = keyFromHeaders(request.headers);
+      return key ? authenticateKey(key) : null;
+    },
+
+    authenticateKey,
+
+    async createApiKey(input: CreateApiKeyInput): Promise<CreatedApiKey> {
+      const key = generateApiKey();
+      return { row: await insertKey(key, input), key };
+    },
+
+    async listApiKeys(limit: number, cursor: string | undefined) {
+      const after = decodeCursor(cursor, 1)?.[0];
+      const rows = await createIdentityRepo(database.db).list(limit, after);
+      return pageOf(rows, limit, (r) => [r.id]);
+    },
+
+    async getApiKey(id: string): Promise<ApiKeyRow> {
+      const [row] = await createIdentityRepo(database.db).findById(id);
+      if (!row) throw IdentityErrors.apiKeyNotFound();
+      return row;
+    },
+
+    async revokeApiKey(id: string): Promise<ApiKeyRow> {
+      const row = await createIdentityRepo(database.db).revoke(id);
+      if (!row) throw IdentityErrors.apiKeyNotFound();
+      for (const [hash, entry] of cache) if (entry.identity.id === id) cache.delete(hash);
+      return row;
+    },
+
+    /**
+     * At start-up: when no admin key exists, the bootstrap key (if configured) becomes one.
+     * Without it, a fresh admin key is written to a 0600 file in the data dir (never logged),
+     * so the shop owner of a first `npm start` has a way in. Returns what was done.
+     */
+    async ensureAdminAccess(options: { bootstrapKey?: string | undefined; dataDir?: string }): Promise<
+      { action: 'none' } | { action: 'bootstrap' } | { action: 'generated'; file: string }
+    > {
+      const repo = createIdentityRepo(database.db);
+      if (options.bootstrapKey) {
+        const existing = await repo.findByPrefix(visiblePrefix(options.bootstrapKey));
+        if (existing.some((r) => hashesEqual(r.keyHash, hashApiKey(options.bootstrapKey!)))) return { action: 'none' };
+      }
+      if ((await repo.countActiveAdmins()) > 0) return { action: 'none' };
+      if (options.bootstrapKey) {
+        await insertKey(options.bootstrapKey, { name: 'bootstrap', role: 'admin', createdBy: 'system:bootstrap' });
+        return { action: 'bootstrap' };
+      }
+      if (!options.dataDir) return { action: 'none' };
+      const { key } = await this.createApiKey({ name: 'initial-admin', role: 'admin', createdBy: 'system:first-start' });
+      const file = path.join(options.dataDir, 'initial-admin-api-key.txt');
+      fs.writeFileSync(file, `${key}\n`, { mode: 0o600 });
+      return { action: 'generated', file };
+    },
+  };
+}
+
+export type IdentityService = ReturnType<typeof createIdentityService>;

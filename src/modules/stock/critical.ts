@@ -1,0 +1,69 @@
+// The seasonal critical list: active products at or below their season-adjusted minimum.
+import { Decimal } from 'decimal.js';
+import type { CatalogService } from '../catalog/service.ts';
+import type { SettingsGroup, SettingsService } from '../settings/service.ts';
+import { localDate } from '../../platform/time/zone.ts';
+import { adjustedMinimum, DEFAULT_SEASON_SETTINGS, seasonFactor, seasonOfDate, type Season, type SeasonSettings } from './seasons.ts';
+import { seasonSettingsSchema } from './schemas.ts';
+
+export const SEASON_SETTINGS: SettingsGroup<SeasonSettings> = {
+  key: 'stock.season_factors',
+  schema: seasonSettingsSchema as unknown as SettingsGroup<SeasonSettings>['schema'],
+  defaults: DEFAULT_SEASON_SETTINGS,
+};
+
+export interface CriticalItem {
+  product_id: string;
+  sku: string;
+  name: string;
+  category: string;
+  unit: string;
+  on_hand: string;
+  min_stock: string;
+  season: Season;
+  season_factor: string;
+  adjusted_min: string;
+  deficit: string;
+}
+
+export function createCriticalService(deps: { catalog: CatalogService; settings: SettingsService; timezone: string }) {
+  return {
+    async criticalList(date?: string): Promise<{ date: string; season: Season; items: CriticalItem[] }> {
+      const day = date ?? localDate(new Date(), deps.timezone);
+      const season = seasonOfDate(day);
+      const settings = await deps.settings.get(SEASON_SETTINGS);
+      const items: CriticalItem[] = [];
+      for (const p of await deps.catalog.stockPolicyRows()) {
+        const factor = seasonFactor(settings, season, p.category);
+        const adjusted = adjustedMinimum(p.minStock, factor, p.unit);
+        const onHand = new Decimal(p.onHand);
+        if (onHand.gt(adjusted)) continue;
+        items.push({
+          product_id: p.id,
+          sku: p.sku,
+          name: p.name,
+          category: p.category,
+          unit: p.unit,
+          on_hand: onHand.toFixed(),
+          min_stock: new Decimal(p.minStock).toFixed(),
+          season,
+          season_factor: new Decimal(factor).toFixed(),
+          adjusted_min: adjusted.toFixed(),
+          deficit: Decimal.max(0, adjusted.minus(onHand)).toFixed(),
+        });
+      }
+      // Biggest shortfall relative to its minimum first: what to restock before anything else.
+      items.sort((a, b) => {
+        const ra = new Decimal(a.deficit).div(Decimal.max(a.adjusted_min, '0.001'));
+        const rb = new Decimal(b.deficit).div(Decimal.max(b.adjusted_min, '0.001'));
+        return rb.cmp(ra) || a.sku.localeCompare(b.sku);
+      });
+      return { date: day, season, items };
+    },
+
+    getSeasonSettings: () => deps.settings.get(SEASON_SETTINGS),
+    putSeasonSettings: (value: SeasonSettings, actor: string) => deps.settings.put(SEASON_SETTINGS, value, actor),
+  };
+}
+
+export type CriticalService = ReturnType<typeof createCriticalService>;

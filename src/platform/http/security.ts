@@ -1,0 +1,73 @@
+// Security headers and rate limits for every response.
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { Redis } from 'ioredis';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from './errors.ts';
+
+export interface SecurityOptions {
+  tls: boolean;
+  rateLimitPerMinute: number;
+  rateLimitAnonPerMinute: number;
+  redisUrl: string | undefined;
+}
+
+/** The caller's rate-limit bucket: the API key's visible prefix if one is sent, else the IP. */
+export function rateLimitKey(request: FastifyRequest): string {
+  const auth = request.headers.authorization;
+  const key = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : request.headers['x-api-key'];
+  if (typeof key === 'string' && key.length >= 16) return `key:${key.slice(0, 16)}`;
+  return `ip:${request.ip}`;
+}
+
+export async function registerSecurity(app: FastifyInstance, options: SecurityOptions): Promise<Redis | undefined> {
+  await app.register(helmet, {
+    // Strict by default: nothing inline, nothing from elsewhere. /docs relaxes it for itself.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    hsts: options.tls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+
+  const redis = options.redisUrl
+    ? new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 })
+    : undefined;
+  // A Redis outage must not take the shop down: errors are swallowed here and the limiter
+  // skips (skipOnError) until Redis is back.
+  redis?.on('error', () => undefined);
+
+  await app.register(rateLimit, {
+    global: true,
+    timeWindow: 60_000,
+    max: (request: FastifyRequest) =>
+      rateLimitKey(request).startsWith('key:') ? options.rateLimitPerMinute : options.rateLimitAnonPerMinute,
+    keyGenerator: rateLimitKey,
+    ...(redis ? { redis, nameSpace: 'inventario-rl:', skipOnError: true } : {}),
+    // Health and readiness probes are never throttled.
+    allowList: (request: FastifyRequest) => request.url === '/health' || request.url === '/ready',
+    errorResponseBuilder: (_request, context) => {
+      const err = new AppError(
+        429,
+        'rate_limit.exceeded',
+        `Demasiadas solicitudes; reintente en ${Math.ceil(context.ttl / 1000)} s.`,
+        { headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) } },
+      );
+      return err;
+    },
+  });
+  return redis;
+}
