@@ -135,8 +135,8 @@ export function createCatalogService(database: Database) {
     },
 
     /** Records a new cost from a receipt (used by stock `in` with a unit cost). */
-    async recordCost(tx: Queryable, id: string, unitCost: string): Promise<void> {
-      await createCatalogRepo(tx).updateProduct(id, { costPrice: unitCost, costUpdatedAt: new Date() });
+    async recordCost(tx: Queryable, id: string, unitCost: string, at: Date = new Date()): Promise<void> {
+      await createCatalogRepo(tx).updateProduct(id, { costPrice: unitCost, costUpdatedAt: at });
     },
 
     async resolveLocation(db: Queryable, id: string | undefined): Promise<LocationRow> {

@@ -46,63 +46,72 @@ export function createStockService(database: Database, deps: { catalog: CatalogS
     return result;
   }
 
+  async function applyMovement(tx: Queryable, input: MovementBody, ctx: MovementContext): Promise<MovementResult> {
+    const product = await catalog.lockProductForMovement(tx, input.product_id);
+    assertWholeIfUnit(product.unit, input.quantity);
+    const from = await catalog.resolveLocation(tx, input.location_id);
+    const base = {
+      productId: product.id,
+      type: input.type,
+      unitCost: input.type === 'in' ? (input.unit_cost ?? null) : null,
+      reason: input.reason ?? null,
+      reference: input.reference ?? null,
+      actor: ctx.actor,
+      ...(ctx.at ? { createdAt: ctx.at } : {}),
+    };
+    const repo = createStockRepo(tx);
+    let result: MovementResult;
+
+    if (input.type === 'transfer') {
+      const to = await catalog.resolveLocation(tx, input.to_location_id);
+      if (to.id === from.id) {
+        throw validationError([{ path: 'to_location_id', message: 'el destino debe ser distinto del origen' }]);
+      }
+      const out = new Decimal(input.quantity).neg().toFixed();
+      // Lock the two level rows in a fixed order so opposite transfers cannot deadlock.
+      const outFirst = from.id < to.id;
+      const first = outFirst
+        ? await move(tx, product.id, from.id, out, input.quantity)
+        : await move(tx, product.id, to.id, input.quantity, input.quantity);
+      const second = outFirst
+        ? await move(tx, product.id, to.id, input.quantity, input.quantity)
+        : await move(tx, product.id, from.id, out, input.quantity);
+      const [outLeg, inLeg] = outFirst ? [first, second] : [second, first];
+      const transferId = uuidv7();
+      const [movement, counterpart] = await repo.insertMovements([
+        { ...base, id: uuidv7(), locationId: from.id, toLocationId: to.id, transferId, quantity: out, onHandBefore: outLeg.before, onHandAfter: outLeg.after },
+        { ...base, id: uuidv7(), locationId: to.id, toLocationId: to.id, transferId, quantity: input.quantity, onHandBefore: inLeg.before, onHandAfter: inLeg.after },
+      ]);
+      result = { movement: movement!, counterpart: counterpart! };
+    } else {
+      const delta = input.type === 'out' ? new Decimal(input.quantity).neg().toFixed() : input.quantity;
+      const requested = new Decimal(input.quantity).abs().toFixed();
+      const applied = await move(tx, product.id, from.id, delta, requested);
+      const [movement] = await repo.insertMovements([
+        { ...base, id: uuidv7(), locationId: from.id, quantity: delta, onHandBefore: applied.before, onHandAfter: applied.after },
+      ]);
+      if (input.type === 'in' && input.unit_cost !== undefined) await catalog.recordCost(tx, product.id, input.unit_cost, ctx.at);
+      result = { movement: movement! };
+    }
+    return result;
+  }
+
   return {
+    /** One movement in its own transaction, with the caller's hooks before commit. */
     async recordMovement(
       input: MovementBody,
       ctx: MovementContext,
       hooks: TransactionHook<MovementResult>[] = [],
     ): Promise<MovementResult> {
       return database.transaction(async (tx) => {
-        const product = await catalog.lockProductForMovement(tx, input.product_id);
-        assertWholeIfUnit(product.unit, input.quantity);
-        const from = await catalog.resolveLocation(tx, input.location_id);
-        const base = {
-          productId: product.id,
-          type: input.type,
-          unitCost: input.type === 'in' ? (input.unit_cost ?? null) : null,
-          reason: input.reason ?? null,
-          reference: input.reference ?? null,
-          actor: ctx.actor,
-          ...(ctx.at ? { createdAt: ctx.at } : {}),
-        };
-        const repo = createStockRepo(tx);
-        let result: MovementResult;
-
-        if (input.type === 'transfer') {
-          const to = await catalog.resolveLocation(tx, input.to_location_id);
-          if (to.id === from.id) {
-            throw validationError([{ path: 'to_location_id', message: 'el destino debe ser distinto del origen' }]);
-          }
-          const out = new Decimal(input.quantity).neg().toFixed();
-          // Lock the two level rows in a fixed order so opposite transfers cannot deadlock.
-          const outFirst = from.id < to.id;
-          const first = outFirst
-            ? await move(tx, product.id, from.id, out, input.quantity)
-            : await move(tx, product.id, to.id, input.quantity, input.quantity);
-          const second = outFirst
-            ? await move(tx, product.id, to.id, input.quantity, input.quantity)
-            : await move(tx, product.id, from.id, out, input.quantity);
-          const [outLeg, inLeg] = outFirst ? [first, second] : [second, first];
-          const transferId = uuidv7();
-          const [movement, counterpart] = await repo.insertMovements([
-            { ...base, id: uuidv7(), locationId: from.id, toLocationId: to.id, transferId, quantity: out, onHandBefore: outLeg.before, onHandAfter: outLeg.after },
-            { ...base, id: uuidv7(), locationId: to.id, toLocationId: to.id, transferId, quantity: input.quantity, onHandBefore: inLeg.before, onHandAfter: inLeg.after },
-          ]);
-          result = { movement: movement!, counterpart: counterpart! };
-        } else {
-          const delta = input.type === 'out' ? new Decimal(input.quantity).neg().toFixed() : input.quantity;
-          const requested = new Decimal(input.quantity).abs().toFixed();
-          const applied = await move(tx, product.id, from.id, delta, requested);
-          const [movement] = await repo.insertMovements([
-            { ...base, id: uuidv7(), locationId: from.id, quantity: delta, onHandBefore: applied.before, onHandAfter: applied.after },
-          ]);
-          if (input.type === 'in' && input.unit_cost !== undefined) await catalog.recordCost(tx, product.id, input.unit_cost);
-          result = { movement: movement! };
-        }
+        const result = await applyMovement(tx, input, ctx);
         for (const hook of hooks) await hook(tx, result);
         return result;
       });
     },
+
+    /** For bulk loads (the demo seeder): movements inside a transaction the caller owns. */
+    applyMovement,
 
     /** A physical count: one adjust movement per line whose count differs from the level. */
     async recordCount(input: CountBody, ctx: MovementContext, hooks: TransactionHook<CountResult>[] = []): Promise<CountResult> {

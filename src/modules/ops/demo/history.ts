@@ -58,7 +58,6 @@ const DEFAULT_SHRINK_PROBABILITY = 0.002;
 const INTERMITTENT_BELOW = 0.5;
 
 interface Day {
-  index: number;
   date: LocalDate;
   weekday: number;
   dayOfYear: number;
@@ -242,7 +241,6 @@ function buildDay(index: number, days: number, end: LocalDate, endMs: number, ti
   const fullCloseMs = weekday === 0 ? wallTimeToInstant(date, 13, 30, timezone) : wallTimeToInstant(date, 21, 0, timezone);
   const closeMs = Math.min(fullCloseMs, endMs);
   return {
-    index,
     date,
     weekday,
     dayOfYear: (dateMs - Date.UTC(date.year, 0, 1)) / DAY_MS,
