@@ -36,6 +36,14 @@ const envSchema = z.object({
 
 type Env = z.infer<typeof envSchema>;
 
+const SECRET_VARIABLES = new Set([
+  'DATABASE_URL',
+  'INVENTARIO_BOOTSTRAP_API_KEY',
+  'INVENTARIO_MASTER_KEY',
+  'REDIS_URL',
+  'METRICS_TOKEN',
+]);
+
 export interface Config {
   port: number;
   host: string;
@@ -90,7 +98,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
-    throw new ConfigError(`Invalid ${name}: ${issue.message} (got ${JSON.stringify(cleaned[name])})`);
+    // Secrets (and URLs that may embed a password) are never echoed, even when rejected.
+    const shown = SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(cleaned[name])})`;
+    throw new ConfigError(`Invalid ${name}: ${issue.message}${shown}`);
   }
   const e = parsed.data;
   if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {

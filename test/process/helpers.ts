@@ -133,7 +133,17 @@ process.once('exit', () => {
 });
 
 export function spawnCli(args: string[], env: EnvOverrides = {}): RunningProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  return spawnTsx('src/main.ts', args, env);
+}
+
+/** Runs a TypeScript (or JavaScript) entry file through tsx, from the repository root. */
+export function spawnTsx(entry: string, args: string[], env: EnvOverrides = {}): RunningProcess {
+  return spawnNode(['--import', 'tsx', entry, ...args], env);
+}
+
+/** Runs `node ...args` from the repository root with a clean configuration environment. */
+export function spawnNode(args: string[], env: EnvOverrides = {}): RunningProcess {
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -48,7 +48,8 @@ export function createCatalogRepo(db: Queryable) {
         f.barcode ? eq(products.barcode, f.barcode) : undefined,
         f.category ? eq(products.category, f.category.toLowerCase()) : undefined,
         f.supplierId ? eq(products.supplierId, f.supplierId) : undefined,
-        f.belowMin ? sql`${onHand}::numeric <= ${products.minStock}` : undefined,
+        // A product without a minimum is never below it (same rule as the critical list).
+        f.belowMin ? sql`${products.minStock} > 0 and ${onHand}::numeric <= ${products.minStock}` : undefined,
         f.q
           ? or(
               ilike(products.name, likePattern(f.q)),
@@ -74,9 +75,16 @@ export function createCatalogRepo(db: Queryable) {
       return row;
     },
 
-    /** Locks the product row against concurrent movements while it is archived. */
+    /**
+     * Locks the product row against concurrent movements, then reads it with its stock. Two
+     * statements on purpose: a SELECT ... FOR UPDATE that waited for a movement to commit still
+     * computes its stock subquery from the snapshot taken before the wait, and would miss that
+     * movement; the second statement takes a fresh snapshot (READ COMMITTED) after the lock.
+     */
     async lockProductForUpdate(id: string): Promise<ProductWithStock | undefined> {
-      const [row] = await db.select(productWithStock).from(products).where(eq(products.id, id)).for('update');
+      const [locked] = await db.select({ id: products.id }).from(products).where(eq(products.id, id)).for('update');
+      if (!locked) return undefined;
+      const [row] = await db.select(productWithStock).from(products).where(eq(products.id, id));
       return row;
     },
 

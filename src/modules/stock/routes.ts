@@ -5,6 +5,7 @@ import { roleHas } from '../../platform/http/permissions.ts';
 import { page } from '../../platform/http/schemas.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { runIdempotent } from '../../platform/idempotency/http.ts';
+import { decodeCursor, encodeCursor } from '../../platform/http/pagination.ts';
 import type { Services } from '../../services.ts';
 import { StockErrors } from './errors.ts';
 import {
@@ -19,6 +20,7 @@ import {
   movementDto,
   movementListQuery,
   movementResponse,
+  seasonSettingsDto,
   seasonSettingsSchema,
   toMovementDto,
 } from './schemas.ts';
@@ -94,7 +96,14 @@ export function stockRoutes(app: App, { stock, critical, idempotency }: Pick<Ser
       config: { access: 'catalog:read', operation: 'stock.critical.list' },
       schema: { tags, querystring: criticalQuery, response: { 200: criticalResponse } },
     },
-    async (request) => critical.criticalList(request.query.date),
+    async (request) => {
+      // The list is computed whole (a few thousand products at most) and served in pages.
+      const { date, season, items } = await critical.criticalList(request.query.date);
+      const start = Number(decodeCursor(request.query.cursor, 1)?.[0] ?? 0);
+      const pageItems = items.slice(start, start + request.query.limit);
+      const next = start + request.query.limit < items.length ? encodeCursor([String(start + request.query.limit)]) : null;
+      return { date, season, items: pageItems, next_cursor: next };
+    },
   );
 
   app.post(
@@ -133,7 +142,7 @@ export function stockRoutes(app: App, { stock, critical, idempotency }: Pick<Ser
     '/stock/season-factors',
     {
       config: { access: 'catalog:read', operation: 'stock.season_factors.get' },
-      schema: { tags, response: { 200: seasonSettingsSchema } },
+      schema: { tags, response: { 200: seasonSettingsDto } },
     },
     async () => critical.getSeasonSettings(),
   );
@@ -142,7 +151,7 @@ export function stockRoutes(app: App, { stock, critical, idempotency }: Pick<Ser
     '/stock/season-factors',
     {
       config: { access: 'catalog:write', operation: 'stock.season_factors.update' },
-      schema: { tags, body: seasonSettingsSchema, response: { 200: seasonSettingsSchema } },
+      schema: { tags, body: seasonSettingsSchema, response: { 200: seasonSettingsDto } },
     },
     async (request) => {
       if (!request.body) throw new AppError(400, 'validation.failed', 'Falta el cuerpo.');

@@ -104,7 +104,7 @@ export const levelDto = z.object({
   updated_at: isoTimestamp,
 });
 
-export const criticalQuery = z.object({ date: z.iso.date().optional() });
+export const criticalQuery = z.object({ ...paginationQuery, limit: paginationQuery.limit.default(500), date: z.iso.date().optional() });
 
 export const criticalItem = z.object({
   product_id: z.string(),
@@ -123,6 +123,7 @@ export const criticalResponse = z.object({
   date: z.string(),
   season: z.enum(SEASONS),
   items: z.array(criticalItem),
+  next_cursor: z.string().nullable(),
 });
 
 export const countBody = z.strictObject({
@@ -169,3 +170,7 @@ export const seasonSettingsSchema = z.strictObject({
   default: factors,
   by_category: z.record(z.string().trim().toLowerCase().min(1).max(60), factors.partial()).default({}),
 });
+
+// Responses are encoded by their schema, and a transform cannot be encoded: the output has its own.
+const factorsDto = z.object({ verano: decimalString, otono: decimalString, invierno: decimalString, primavera: decimalString });
+export const seasonSettingsDto = z.object({ default: factorsDto, by_category: z.record(z.string(), factorsDto.partial()) });

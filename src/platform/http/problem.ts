@@ -43,15 +43,18 @@ export function normalizeError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = (error as { validationContext?: string }).validationContext ?? 'body';
-    const errors = error.validation.map((v) => {
-      const params = v.params as { issue?: { path?: PropertyKey[] } } | undefined;
-      const fromIssue = params?.issue?.path?.map(String).join('.');
-      return {
-        path: fromIssue || pathFromInstancePath(v.instancePath, context === 'body' ? '(body)' : context),
-        message: v.message ?? 'valor inválido',
-      };
-    });
-    return new AppError(400, 'validation.failed', 'Hay datos inválidos en la solicitud.', { errors });
+    const fallback = context === 'body' ? '(body)' : context;
+    // One entry per bad field: zod may report several problems with one value (the first is
+    // kept), and one issue for several unknown fields (each gets its own entry).
+    const errors = new Map<string, FieldError>();
+    for (const v of error.validation) {
+      const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: unknown }).keys : undefined;
+      const entries = Array.isArray(keys) && keys.length > 0
+        ? keys.map((k) => ({ path: pathFromInstancePath(`${v.instancePath ?? ''}/${String(k)}`, fallback), message: 'campo desconocido' }))
+        : [{ path: pathFromInstancePath(v.instancePath, fallback), message: v.message ?? 'valor inválido' }];
+      for (const entry of entries) if (!errors.has(entry.path)) errors.set(entry.path, entry);
+    }
+    return new AppError(400, 'validation.failed', 'Hay datos inválidos en la solicitud.', { errors: [...errors.values()] });
   }
   const dbError = mapDatabaseError(error);
   if (dbError) return dbError;

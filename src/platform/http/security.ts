@@ -50,15 +50,22 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
   // skips (skipOnError) until Redis is back.
   redis?.on('error', () => undefined);
 
+  // JSON only: text/plain is a "simple" content type any web page may POST cross-origin without
+  // a CORS preflight, and no route takes it. Unsupported types get 415.
+  app.removeContentTypeParser('text/plain');
+
   await app.register(rateLimit, {
-    global: true,
+    // Not per route: route-level hooks run after the app-level auth hook, so requests refused
+    // with 401/403 would never be counted. The app-level hook below is added before buildApp
+    // registers the auth hook, so it runs first and also covers unknown routes.
+    global: false,
     timeWindow: 60_000,
     max: (request: FastifyRequest) =>
       rateLimitKey(request).startsWith('key:') ? options.rateLimitPerMinute : options.rateLimitAnonPerMinute,
     keyGenerator: rateLimitKey,
     ...(redis ? { redis, nameSpace: 'inventario-rl:', skipOnError: true } : {}),
     // Health and readiness probes are never throttled.
-    allowList: (request: FastifyRequest) => request.url === '/health' || request.url === '/ready',
+    allowList: (request: FastifyRequest) => ['/health', '/ready'].includes(request.url.split('?')[0]!),
     errorResponseBuilder: (_request, context) => {
       const err = new AppError(
         429,
@@ -69,5 +76,6 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
       return err;
     },
   });
+  app.addHook('onRequest', app.rateLimit());
   return redis;
 }

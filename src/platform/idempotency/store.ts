@@ -51,6 +51,16 @@ export function requestHash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(canonical(value) ?? null)).digest('hex');
 }
 
+/** The row of a claim still held by its token (not completed, not taken over). */
+function heldClaim(claim: IdempotencyClaim) {
+  return and(
+    eq(idempotencyKeys.scope, claim.scope),
+    eq(idempotencyKeys.key, claim.key),
+    eq(idempotencyKeys.claimToken, claim.token),
+    eq(idempotencyKeys.status, 'in_progress'),
+  );
+}
+
 export function createIdempotencyStore(database: Database, options: { ttlHours: number }) {
   return {
     async begin(scope: string, key: string, hash: string): Promise<BeginResult> {
@@ -91,14 +101,7 @@ export function createIdempotencyStore(database: Database, options: { ttlHours: 
       const rows = await tx
         .update(idempotencyKeys)
         .set({ status: 'done', responseStatus: status, responseBody: body })
-        .where(
-          and(
-            eq(idempotencyKeys.scope, claim.scope),
-            eq(idempotencyKeys.key, claim.key),
-            eq(idempotencyKeys.claimToken, claim.token),
-            eq(idempotencyKeys.status, 'in_progress'),
-          ),
-        )
+        .where(heldClaim(claim))
         .returning({ key: idempotencyKeys.key });
       if (rows.length === 0) throw IdempotencyErrors.inProgress();
     },
@@ -112,14 +115,7 @@ export function createIdempotencyStore(database: Database, options: { ttlHours: 
     async release(claim: IdempotencyClaim): Promise<void> {
       await database.db
         .delete(idempotencyKeys)
-        .where(
-          and(
-            eq(idempotencyKeys.scope, claim.scope),
-            eq(idempotencyKeys.key, claim.key),
-            eq(idempotencyKeys.claimToken, claim.token),
-            eq(idempotencyKeys.status, 'in_progress'),
-          ),
-        )
+        .where(heldClaim(claim))
         .catch(() => undefined);
     },
 
