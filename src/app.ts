@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './platform/observability/logger.ts';
 import { registerProblemHandlers } from './platform/http/problem.ts';
 import { registerSecurity } from './platform/http/security.ts';
 import { registerAuthHook } from './platform/http/auth-hook.ts';
+import { registerAuditHooks } from './platform/audit/http-hooks.ts';
 import { requestIdFrom } from './platform/http/request-id.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import type { App } from './platform/http/types.ts';
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   if (redis) app.addHook('onClose', async () => void redis.disconnect());
 
   registerAuthHook(app, services.identity.authenticate);
+  registerAuditHooks(app, { database, audit: services.audit });
   await registerOpenApi(app);
 
   await app.register(async (scope) => systemRoutes(scope as App, { database }));

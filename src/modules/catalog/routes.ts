@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/types.ts';
 import { idParam, page, paginationQuery } from '../../platform/http/schemas.ts';
+import { auditContextOf } from '../../platform/audit/writer.ts';
 import type { Services } from '../../services.ts';
 import {
   locationCreateBody,
@@ -27,7 +28,7 @@ export function catalogRoutes(app: App, { catalog }: Pick<Services, 'catalog'>):
       config: { access: 'catalog:write', operation: 'catalog.product.create' },
       schema: { tags, body: productCreateBody, response: { 201: productDto } },
     },
-    async (request, reply) => reply.code(201).send(toProductDto(await catalog.createProduct(request.body))),
+    async (request, reply) => reply.code(201).send(toProductDto(await catalog.createProduct(request.body, auditContextOf(request)))),
   );
 
   app.get(
@@ -57,7 +58,7 @@ export function catalogRoutes(app: App, { catalog }: Pick<Services, 'catalog'>):
       config: { access: 'catalog:write', operation: 'catalog.product.update' },
       schema: { tags, params: idParam, body: productUpdateBody, response: { 200: productDto } },
     },
-    async (request) => toProductDto(await catalog.updateProduct(request.params.id, request.body)),
+    async (request) => toProductDto(await catalog.updateProduct(request.params.id, request.body, auditContextOf(request))),
   );
 
   app.delete(
@@ -66,7 +67,7 @@ export function catalogRoutes(app: App, { catalog }: Pick<Services, 'catalog'>):
       config: { access: 'catalog:write', operation: 'catalog.product.archive' },
       schema: { tags, params: idParam, response: { 200: productDto } },
     },
-    async (request) => toProductDto(await catalog.archiveProduct(request.params.id)),
+    async (request) => toProductDto(await catalog.archiveProduct(request.params.id, auditContextOf(request))),
   );
 
   app.post(
@@ -75,7 +76,7 @@ export function catalogRoutes(app: App, { catalog }: Pick<Services, 'catalog'>):
       config: { access: 'catalog:write', operation: 'catalog.supplier.create' },
       schema: { tags, body: supplierCreateBody, response: { 201: supplierDto } },
     },
-    async (request, reply) => reply.code(201).send(toSupplierDto(await catalog.createSupplier(request.body))),
+    async (request, reply) => reply.code(201).send(toSupplierDto(await catalog.createSupplier(request.body, auditContextOf(request)))),
   );
 
   app.get(
@@ -105,7 +106,7 @@ export function catalogRoutes(app: App, { catalog }: Pick<Services, 'catalog'>):
       config: { access: 'catalog:write', operation: 'catalog.supplier.update' },
       schema: { tags, params: idParam, body: supplierUpdateBody, response: { 200: supplierDto } },
     },
-    async (request) => toSupplierDto(await catalog.updateSupplier(request.params.id, request.body)),
+    async (request) => toSupplierDto(await catalog.updateSupplier(request.params.id, request.body, auditContextOf(request))),
   );
 
   app.post(
@@ -114,7 +115,7 @@ export function catalogRoutes(app: App, { catalog }: Pick<Services, 'catalog'>):
       config: { access: 'catalog:write', operation: 'catalog.location.create' },
       schema: { tags, body: locationCreateBody, response: { 201: locationDto } },
     },
-    async (request, reply) => reply.code(201).send(toLocationDto(await catalog.createLocation(request.body))),
+    async (request, reply) => reply.code(201).send(toLocationDto(await catalog.createLocation(request.body, auditContextOf(request)))),
   );
 
   app.get(

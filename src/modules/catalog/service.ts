@@ -3,6 +3,7 @@
 import { Decimal } from 'decimal.js';
 import { uuidv7 } from 'uuidv7';
 import type { Database, Queryable } from '../../platform/db/types.ts';
+import { SYSTEM_CONTEXT, type AuditContext, type AuditWriter } from '../../platform/audit/writer.ts';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.ts';
 import { validationError } from '../../platform/http/errors.ts';
 import { createCatalogRepo, type LocationRow, type ProductWithStock } from './repo.ts';
@@ -23,7 +24,8 @@ function assertStockBounds(min: string | undefined, max: string | null | undefin
   }
 }
 
-export function createCatalogService(database: Database) {
+export function createCatalogService(database: Database, deps: { audit: AuditWriter }) {
+  const { audit } = deps;
   let mainLocation: LocationRow | undefined;
 
   async function ensureSupplier(db: Queryable, supplierId: string | null | undefined): Promise<void> {
@@ -39,7 +41,7 @@ export function createCatalogService(database: Database) {
   }
 
   return {
-    async createProduct(input: ProductCreate): Promise<ProductWithStock> {
+    async createProduct(input: ProductCreate, ctx: AuditContext = SYSTEM_CONTEXT): Promise<ProductWithStock> {
       assertStockBounds(input.min_stock, input.max_stock);
       return database.transaction(async (tx) => {
         await ensureSupplier(tx, input.supplier_id);
@@ -56,6 +58,12 @@ export function createCatalogService(database: Database) {
           vatRate: input.vat_rate,
           minStock: input.min_stock,
           maxStock: input.max_stock ?? null,
+        });
+        await audit.record(tx, ctx, {
+          action: 'catalog.product.create',
+          resource: `product:${row.id}`,
+          outcome: 'success',
+          details: { sku: row.sku },
         });
         return { ...row, onHand: '0' };
       });
@@ -83,7 +91,7 @@ export function createCatalogService(database: Database) {
       return pageOf(rows, query.limit, (r) => [r.id]);
     },
 
-    async updateProduct(id: string, patch: ProductUpdate): Promise<ProductWithStock> {
+    async updateProduct(id: string, patch: ProductUpdate, ctx: AuditContext = SYSTEM_CONTEXT): Promise<ProductWithStock> {
       return database.transaction(async (tx) => {
         const repo = createCatalogRepo(tx);
         const current = await repo.lockProductForUpdate(id);
@@ -108,12 +116,18 @@ export function createCatalogService(database: Database) {
           ...(patch.min_stock !== undefined ? { minStock: patch.min_stock } : {}),
           ...(patch.max_stock !== undefined ? { maxStock: patch.max_stock } : {}),
         });
+        await audit.record(tx, ctx, {
+          action: 'catalog.product.update',
+          resource: `product:${id}`,
+          outcome: 'success',
+          details: { sku: current.sku, fields: Object.keys(patch).sort() },
+        });
         return { ...updated!, onHand: current.onHand };
       });
     },
 
     /** Archives a product; refused while any location holds stock of it. */
-    async archiveProduct(id: string): Promise<ProductWithStock> {
+    async archiveProduct(id: string, ctx: AuditContext = SYSTEM_CONTEXT): Promise<ProductWithStock> {
       return database.transaction(async (tx) => {
         const repo = createCatalogRepo(tx);
         // FOR UPDATE waits for in-flight movements (they hold FOR KEY SHARE) before reading stock.
@@ -122,6 +136,12 @@ export function createCatalogService(database: Database) {
         if (current.archivedAt) return current;
         if (!new Decimal(current.onHand).isZero()) throw CatalogErrors.hasStock(new Decimal(current.onHand).toFixed());
         const updated = await repo.updateProduct(id, { archivedAt: new Date() });
+        await audit.record(tx, ctx, {
+          action: 'catalog.product.archive',
+          resource: `product:${id}`,
+          outcome: 'success',
+          details: { sku: current.sku },
+        });
         return { ...updated!, onHand: current.onHand };
       });
     },
@@ -146,16 +166,25 @@ export function createCatalogService(database: Database) {
       return row;
     },
 
-    async createSupplier(input: SupplierCreate) {
-      return createCatalogRepo(database.db).insertSupplier({
-        id: uuidv7(),
-        name: input.name,
-        cuit: input.cuit,
-        email: input.email ?? null,
-        phone: input.phone ?? null,
-        address: input.address ?? null,
-        vatCondition: input.vat_condition ?? null,
-        leadTimeDays: input.lead_time_days,
+    async createSupplier(input: SupplierCreate, ctx: AuditContext = SYSTEM_CONTEXT) {
+      return database.transaction(async (tx) => {
+        const row = await createCatalogRepo(tx).insertSupplier({
+          id: uuidv7(),
+          name: input.name,
+          cuit: input.cuit,
+          email: input.email ?? null,
+          phone: input.phone ?? null,
+          address: input.address ?? null,
+          vatCondition: input.vat_condition ?? null,
+          leadTimeDays: input.lead_time_days,
+        });
+        await audit.record(tx, ctx, {
+          action: 'catalog.supplier.create',
+          resource: `supplier:${row.id}`,
+          outcome: 'success',
+          details: { cuit: row.cuit },
+        });
+        return row;
       });
     },
 
@@ -171,22 +200,39 @@ export function createCatalogService(database: Database) {
       return pageOf(rows, query.limit, (r) => [r.id]);
     },
 
-    async updateSupplier(id: string, patch: SupplierUpdate) {
-      const row = await createCatalogRepo(database.db).updateSupplier(id, {
-        ...(patch.name !== undefined ? { name: patch.name } : {}),
-        ...(patch.cuit !== undefined ? { cuit: patch.cuit } : {}),
-        ...(patch.email !== undefined ? { email: patch.email } : {}),
-        ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
-        ...(patch.address !== undefined ? { address: patch.address } : {}),
-        ...(patch.vat_condition !== undefined ? { vatCondition: patch.vat_condition } : {}),
-        ...(patch.lead_time_days !== undefined ? { leadTimeDays: patch.lead_time_days } : {}),
+    async updateSupplier(id: string, patch: SupplierUpdate, ctx: AuditContext = SYSTEM_CONTEXT) {
+      return database.transaction(async (tx) => {
+        const row = await createCatalogRepo(tx).updateSupplier(id, {
+          ...(patch.name !== undefined ? { name: patch.name } : {}),
+          ...(patch.cuit !== undefined ? { cuit: patch.cuit } : {}),
+          ...(patch.email !== undefined ? { email: patch.email } : {}),
+          ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+          ...(patch.address !== undefined ? { address: patch.address } : {}),
+          ...(patch.vat_condition !== undefined ? { vatCondition: patch.vat_condition } : {}),
+          ...(patch.lead_time_days !== undefined ? { leadTimeDays: patch.lead_time_days } : {}),
+        });
+        if (!row) throw CatalogErrors.supplierNotFound();
+        await audit.record(tx, ctx, {
+          action: 'catalog.supplier.update',
+          resource: `supplier:${id}`,
+          outcome: 'success',
+          details: { fields: Object.keys(patch).sort() },
+        });
+        return row;
       });
-      if (!row) throw CatalogErrors.supplierNotFound();
-      return row;
     },
 
-    async createLocation(input: { code: string; name: string }) {
-      return createCatalogRepo(database.db).insertLocation({ id: uuidv7(), code: input.code, name: input.name });
+    async createLocation(input: { code: string; name: string }, ctx: AuditContext = SYSTEM_CONTEXT) {
+      return database.transaction(async (tx) => {
+        const row = await createCatalogRepo(tx).insertLocation({ id: uuidv7(), code: input.code, name: input.name });
+        await audit.record(tx, ctx, {
+          action: 'catalog.location.create',
+          resource: `location:${row.id}`,
+          outcome: 'success',
+          details: { code: row.code },
+        });
+        return row;
+      });
     },
 
     async listLocations(query: { cursor?: string | undefined; limit: number }) {

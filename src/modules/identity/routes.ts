@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/types.ts';
 import { requireIdentity } from '../../platform/http/context.ts';
+import { auditContextOf } from '../../platform/audit/writer.ts';
 import { idParam, page, paginationQuery } from '../../platform/http/schemas.ts';
 import type { Services } from '../../services.ts';
 import { apiKeyDto, createApiKeyBody, createdApiKeyDto, toApiKeyDto } from './schemas.ts';
@@ -19,7 +20,7 @@ export function identityRoutes(app: App, { identity }: Pick<Services, 'identity'
         role: request.body.role,
         expiresAt: request.body.expires_at ? new Date(request.body.expires_at) : null,
         createdBy: actor.actor,
-      });
+      }, auditContextOf(request));
       return reply.code(201).send({ ...toApiKeyDto(row), key });
     },
   );
@@ -42,7 +43,7 @@ export function identityRoutes(app: App, { identity }: Pick<Services, 'identity'
       config: { access: 'admin', operation: 'identity.api_key.revoke' },
       schema: { tags: ['identity'], params: idParam, response: { 200: apiKeyDto } },
     },
-    async (request) => toApiKeyDto(await identity.revokeApiKey(request.params.id)),
+    async (request) => toApiKeyDto(await identity.revokeApiKey(request.params.id, auditContextOf(request))),
   );
 
   app.get(

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import { uuidv7 } from 'uuidv7';
-import type { Database } from '../../platform/db/types.ts';
+import type { Database, Queryable } from '../../platform/db/types.ts';
+import { SYSTEM_CONTEXT, type AuditContext, type AuditWriter } from '../../platform/audit/writer.ts';
 import type { Identity } from '../../platform/http/context.ts';
 import type { Role } from '../../platform/http/permissions.ts';
 import { isRole } from '../../platform/http/permissions.ts';
@@ -30,7 +31,8 @@ export interface CreateApiKeyInput {
   createdBy: string;
 }
 
-export function createIdentityService(database: Database) {
+export function createIdentityService(database: Database, deps: { audit: AuditWriter }) {
+  const { audit } = deps;
   const cache = new Map<string, { identity: Identity; expiresAt: Date | null; cachedAt: number }>();
   const lastUsedWritten = new Map<string, number>();
 
@@ -68,8 +70,22 @@ export function createIdentityService(database: Database) {
     return identity;
   }
 
-  async function insertKey(key: string, input: CreateApiKeyInput): Promise<ApiKeyRow> {
-    return createIdentityRepo(database.db).insertApiKey({
+  /** Inserts a key and its audit event in one transaction. */
+  async function insertKey(key: string, input: CreateApiKeyInput, ctx: AuditContext): Promise<ApiKeyRow> {
+    return database.transaction(async (tx) => {
+      const row = await insertKeyRow(tx, key, input);
+      await audit.record(tx, ctx, {
+        action: 'identity.api_key.create',
+        resource: `api_key:${row.id}`,
+        outcome: 'success',
+        details: { name: row.name, role: row.role, prefix: row.prefix, expires_at: row.expiresAt?.toISOString() ?? null },
+      });
+      return row;
+    });
+  }
+
+  async function insertKeyRow(q: Queryable, key: string, input: CreateApiKeyInput): Promise<ApiKeyRow> {
+    return createIdentityRepo(q).insertApiKey({
       id: uuidv7(),
       name: input.name,
       role: input.role,
@@ -88,9 +104,9 @@ export function createIdentityService(database: Database) {
 
     authenticateKey,
 
-    async createApiKey(input: CreateApiKeyInput): Promise<CreatedApiKey> {
+    async createApiKey(input: CreateApiKeyInput, ctx: AuditContext = SYSTEM_CONTEXT): Promise<CreatedApiKey> {
       const key = generateApiKey();
-      return { row: await insertKey(key, input), key };
+      return { row: await insertKey(key, input, ctx), key };
     },
 
     async listApiKeys(limit: number, cursor: string | undefined) {
@@ -105,9 +121,18 @@ export function createIdentityService(database: Database) {
       return row;
     },
 
-    async revokeApiKey(id: string): Promise<ApiKeyRow> {
-      const row = await createIdentityRepo(database.db).revoke(id);
-      if (!row) throw IdentityErrors.apiKeyNotFound();
+    async revokeApiKey(id: string, ctx: AuditContext = SYSTEM_CONTEXT): Promise<ApiKeyRow> {
+      const row = await database.transaction(async (tx) => {
+        const revoked = await createIdentityRepo(tx).revoke(id);
+        if (!revoked) throw IdentityErrors.apiKeyNotFound();
+        await audit.record(tx, ctx, {
+          action: 'identity.api_key.revoke',
+          resource: `api_key:${revoked.id}`,
+          outcome: 'success',
+          details: { name: revoked.name, role: revoked.role, prefix: revoked.prefix },
+        });
+        return revoked;
+      });
       for (const [hash, entry] of cache) if (entry.identity.id === id) cache.delete(hash);
       return row;
     },
@@ -127,11 +152,18 @@ export function createIdentityService(database: Database) {
       }
       if ((await repo.countActiveAdmins()) > 0) return { action: 'none' };
       if (options.bootstrapKey) {
-        await insertKey(options.bootstrapKey, { name: 'bootstrap', role: 'admin', createdBy: 'system:bootstrap' });
+        await insertKey(options.bootstrapKey, { name: 'bootstrap', role: 'admin', createdBy: 'system:bootstrap' }, {
+          ...SYSTEM_CONTEXT,
+          actor: 'system:bootstrap',
+        });
         return { action: 'bootstrap' };
       }
       if (!options.dataDir) return { action: 'none' };
-      const { key } = await this.createApiKey({ name: 'initial-admin', role: 'admin', createdBy: 'system:first-start' });
+      const key = generateApiKey();
+      await insertKey(key, { name: 'initial-admin', role: 'admin', createdBy: 'system:first-start' }, {
+        ...SYSTEM_CONTEXT,
+        actor: 'system:first-start',
+      });
       const file = path.join(options.dataDir, 'initial-admin-api-key.txt');
       fs.writeFileSync(file, `${key}\n`, { mode: 0o600 });
       return { action: 'generated', file };

@@ -3,6 +3,8 @@ import { Decimal } from 'decimal.js';
 import type { CatalogService } from '../catalog/service.ts';
 import type { SettingsGroup, SettingsService } from '../settings/service.ts';
 import { localDate } from '../../platform/time/zone.ts';
+import type { Database } from '../../platform/db/types.ts';
+import type { AuditContext, AuditWriter } from '../../platform/audit/writer.ts';
 import { adjustedMinimum, DEFAULT_SEASON_SETTINGS, seasonFactor, seasonOfDate, type Season, type SeasonSettings } from './seasons.ts';
 import { seasonSettingsSchema } from './schemas.ts';
 
@@ -26,7 +28,13 @@ export interface CriticalItem {
   deficit: string;
 }
 
-export function createCriticalService(deps: { catalog: CatalogService; settings: SettingsService; timezone: string }) {
+export function createCriticalService(deps: {
+  catalog: CatalogService;
+  settings: SettingsService;
+  audit: AuditWriter;
+  database: Database;
+  timezone: string;
+}) {
   return {
     async criticalList(date?: string): Promise<{ date: string; season: Season; items: CriticalItem[] }> {
       const day = date ?? localDate(new Date(), deps.timezone);
@@ -62,7 +70,18 @@ export function createCriticalService(deps: { catalog: CatalogService; settings:
     },
 
     getSeasonSettings: () => deps.settings.get(SEASON_SETTINGS),
-    putSeasonSettings: (value: SeasonSettings, actor: string) => deps.settings.put(SEASON_SETTINGS, value, actor),
+    /** Settings changes are audited with the whole new value (factors are not personal data). */
+    putSeasonSettings: (value: SeasonSettings, ctx: AuditContext) =>
+      deps.database.transaction(async (tx) => {
+        const saved = await deps.settings.put(SEASON_SETTINGS, value, ctx.actor, tx);
+        await deps.audit.record(tx, ctx, {
+          action: 'stock.season_factors.update',
+          resource: `settings:${SEASON_SETTINGS.key}`,
+          outcome: 'success',
+          details: { value: saved },
+        });
+        return saved;
+      }),
   };
 }
 

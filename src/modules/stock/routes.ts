@@ -5,6 +5,7 @@ import { roleHas } from '../../platform/http/permissions.ts';
 import { page } from '../../platform/http/schemas.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { runIdempotent } from '../../platform/idempotency/http.ts';
+import { auditContextOf } from '../../platform/audit/writer.ts';
 import { decodeCursor, encodeCursor } from '../../platform/http/pagination.ts';
 import type { Services } from '../../services.ts';
 import { StockErrors } from './errors.ts';
@@ -49,8 +50,9 @@ export function stockRoutes(app: App, { stock, critical, idempotency }: Pick<Ser
     async (request, reply) => {
       if (request.body.type === 'adjust') assertMayAdjust(request);
       const actor = requireIdentity(request).actor;
+      const auditCtx = auditContextOf(request);
       return runIdempotent(idempotency, request, reply, async (claim, render) => {
-        const result = await stock.recordMovement(request.body, { actor }, [
+        const result = await stock.recordMovement(request.body, { actor, audit: auditCtx }, [
           async (tx, r) => idempotency.complete(tx, claim, 201, render(201, movementBodyOf(r))),
         ]);
         return { status: 201, body: movementBodyOf(result) };
@@ -114,6 +116,7 @@ export function stockRoutes(app: App, { stock, critical, idempotency }: Pick<Ser
     },
     async (request, reply) => {
       const actor = requireIdentity(request).actor;
+      const auditCtx = auditContextOf(request);
       return runIdempotent(idempotency, request, reply, async (claim, render) => {
         const toBody = (r: Awaited<ReturnType<typeof stock.recordCount>>) => ({
           location_id: r.locationId,
@@ -121,7 +124,7 @@ export function stockRoutes(app: App, { stock, critical, idempotency }: Pick<Ser
           unchanged: r.unchanged,
           movements: r.movements.map(toMovementDto),
         });
-        const result = await stock.recordCount(request.body, { actor }, [
+        const result = await stock.recordCount(request.body, { actor, audit: auditCtx }, [
           async (tx, r) => idempotency.complete(tx, claim, 201, render(201, toBody(r))),
         ]);
         return { status: 201, body: toBody(result) };
@@ -155,7 +158,7 @@ export function stockRoutes(app: App, { stock, critical, idempotency }: Pick<Ser
     },
     async (request) => {
       if (!request.body) throw new AppError(400, 'validation.failed', 'Falta el cuerpo.');
-      return critical.putSeasonSettings(request.body as SeasonSettings, requireIdentity(request).actor);
+      return critical.putSeasonSettings(request.body as SeasonSettings, auditContextOf(request));
     },
   );
 }

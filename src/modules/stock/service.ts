@@ -4,6 +4,7 @@
 import { Decimal } from 'decimal.js';
 import { uuidv7 } from 'uuidv7';
 import type { Database, Queryable } from '../../platform/db/types.ts';
+import { SYSTEM_CONTEXT, type AuditContext, type AuditWriter } from '../../platform/audit/writer.ts';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.ts';
 import type { CatalogService } from '../catalog/service.ts';
 import { createStockRepo, type MovementRow } from './repo.ts';
@@ -14,6 +15,8 @@ import { zonedDayBounds } from '../../platform/time/zone.ts';
 
 export interface MovementContext {
   actor: string;
+  /** Where the request came from, for the audit event; the seeder has none. */
+  audit?: AuditContext;
   /** Backdated instant, used only by the demo seeder; the API always records "now". */
   at?: Date;
 }
@@ -37,8 +40,8 @@ function assertWholeIfUnit(unit: string, qty: string, path = 'quantity'): void {
   if (unit === 'unit' && !new Decimal(qty).isInteger()) throw StockErrors.wholeUnitsOnly(path);
 }
 
-export function createStockService(database: Database, deps: { catalog: CatalogService; timezone: string }) {
-  const { catalog, timezone } = deps;
+export function createStockService(database: Database, deps: { catalog: CatalogService; audit: AuditWriter; timezone: string }) {
+  const { catalog, audit, timezone } = deps;
 
   async function move(tx: Queryable, productId: string, locationId: string, delta: string, requested: string) {
     const result = await createStockRepo(tx).applyDelta(productId, locationId, delta);
@@ -105,6 +108,19 @@ export function createStockService(database: Database, deps: { catalog: CatalogS
     ): Promise<MovementResult> {
       return database.transaction(async (tx) => {
         const result = await applyMovement(tx, input, ctx);
+        const legs = result.counterpart ? [result.movement, result.counterpart] : [result.movement];
+        await audit.record(tx, ctx.audit ?? { ...SYSTEM_CONTEXT, actor: ctx.actor }, {
+          action: 'stock.movement.create',
+          resource: `product:${input.product_id}`,
+          outcome: 'success',
+          details: {
+            type: input.type,
+            quantity: input.quantity,
+            movements: legs.map((m) => m.id),
+            location_id: result.movement.locationId,
+            ...(result.counterpart ? { to_location_id: result.counterpart.locationId } : {}),
+          },
+        });
         for (const hook of hooks) await hook(tx, result);
         return result;
       });
@@ -145,6 +161,15 @@ export function createStockService(database: Database, deps: { catalog: CatalogS
           movements.push(row!);
         }
         const result = { locationId: location.id, linesCounted: input.lines.length, unchanged: input.lines.length - movements.length, movements };
+        await audit.record(tx, ctx.audit ?? { ...SYSTEM_CONTEXT, actor: ctx.actor }, {
+          action: 'stock.count.create',
+          resource: `location:${location.id}`,
+          outcome: 'success',
+          details: {
+            lines: result.linesCounted,
+            adjusted: movements.map((m) => ({ movement: m.id, product_id: m.productId, quantity: m.quantity })),
+          },
+        });
         for (const hook of hooks) await hook(tx, result);
         return result;
       });

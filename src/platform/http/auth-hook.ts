@@ -12,6 +12,7 @@ export function unauthorized(detail = 'Se requieren credenciales válidas (Autho
 
 export function registerAuthHook(app: FastifyInstance, authenticate: Authenticator): void {
   app.decorateRequest('identity', null);
+  app.decorateRequest('problemCode', null);
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     // Unknown routes (404 handler) and public routes need no identity.

@@ -23,6 +23,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     identity: Identity | null;
+    /** The problem code of an error response, set by the problem renderer. */
+    problemCode: string | null;
   }
 }
 

@@ -84,6 +84,8 @@ export function normalizeError(error: unknown): AppError | undefined {
 
 export function sendProblem(reply: FastifyReply, error: AppError): FastifyReply {
   if (error.headers) reply.headers(error.headers);
+  // Remembered for the access log and the audit hook, which run after the body is gone.
+  reply.request.problemCode = error.code;
   return reply.code(error.status).type(PROBLEM_CONTENT_TYPE).send(toProblem(error));
 }
 

@@ -1,0 +1,57 @@
+// Writes audit events. Services call record() with their transaction so the event commits or
+// rolls back with the change it describes; failures (denied, rate-limited, 5xx) are recorded
+// outside any business transaction by the HTTP hooks.
+import { uuidv7 } from 'uuidv7';
+import type { FastifyRequest } from 'fastify';
+import type { Queryable } from '../db/types.ts';
+import { auditEvents } from './tables.ts';
+
+export type AuditOutcome = 'success' | 'failure' | 'denied' | 'error';
+
+/** Who did it and from where: taken from the request once, passed to services explicitly. */
+export interface AuditContext {
+  actor: string;
+  ip: string | null;
+  requestId: string | null;
+}
+
+export interface AuditEventInput {
+  /** A stable dotted name; for requests, the route's operation (`stock.movement.create`). */
+  action: string;
+  /** What was acted on: `product:<id>`, `api_key:<id>`, `customer:<id>`. */
+  resource?: string | null;
+  outcome: AuditOutcome;
+  /** Never secrets or plaintext personal data: ids, codes, counts, changed field names. */
+  details?: Record<string, unknown>;
+}
+
+export const SYSTEM_CONTEXT: AuditContext = { actor: 'system', ip: null, requestId: null };
+
+export function auditContextOf(request: FastifyRequest): AuditContext {
+  return { actor: request.identity?.actor ?? 'anonymous', ip: request.ip ?? null, requestId: request.id ?? null };
+}
+
+export interface AuditWriter {
+  readonly enabled: boolean;
+  record(q: Queryable, ctx: AuditContext, event: AuditEventInput): Promise<void>;
+}
+
+/** `enabled: false` exists only for the benchmark that measures what auditing costs. */
+export function createAuditWriter(options: { enabled: boolean } = { enabled: true }): AuditWriter {
+  return {
+    enabled: options.enabled,
+    async record(q, ctx, event) {
+      if (!options.enabled) return;
+      await q.insert(auditEvents).values({
+        id: uuidv7(),
+        actor: ctx.actor,
+        action: event.action,
+        resource: event.resource ?? null,
+        outcome: event.outcome,
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        details: event.details ?? {},
+      });
+    },
+  };
+}
