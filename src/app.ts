@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import type { Database } from './platform/db/types.ts';
 import { createLogger, type Logger } from './platform/observability/logger.ts';
 import { registerProblemHandlers } from './platform/http/problem.ts';
+import { registerInputGuards } from './platform/http/input-guards.ts';
 import { registerSecurity } from './platform/http/security.ts';
 import { registerAuthHook } from './platform/http/auth-hook.ts';
 import { registerAuditHooks } from './platform/audit/http-hooks.ts';
@@ -58,6 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
+  registerInputGuards(app);
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -50,6 +50,9 @@ export function mapDatabaseError(err: unknown): AppError | undefined {
     case '23514':
       return new AppError(409, 'conflict.check_failed', 'La operación viola una regla de los datos.');
     case '23502':
+    case '22P05': // untranslatable character (NUL in text)
+    case '22021': // character not in repertoire
+    case '22001': // value too long for its column
     case '22P02':
     case '22003':
     case '22007':
