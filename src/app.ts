@@ -1,6 +1,7 @@
 // buildApp(deps): the Fastify instance with every module's routes. No side effects at import;
 // the caller owns the database and closes it.
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Database } from './platform/db/types.ts';
@@ -16,8 +17,12 @@ import type { App } from './platform/http/types.ts';
 import { createServices, type Services } from './services.ts';
 import { systemRoutes } from './modules/ops/system-routes.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
+import { usersRoutes } from './modules/identity/users-routes.ts';
+import { sessionsRoutes } from './modules/identity/sessions-routes.ts';
 import { catalogRoutes } from './modules/catalog/routes.ts';
 import { stockRoutes } from './modules/stock/routes.ts';
+import { customerRoutes } from './modules/customers/routes.ts';
+import { auditRoutes } from './modules/audit/routes.ts';
 import { configureValidationLocale } from './platform/http/validation-locale.ts';
 
 export interface AppDeps {
@@ -39,7 +44,9 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const { config, database } = deps;
   configureValidationLocale();
   const logger = deps.logger ?? createLogger({ level: config.logLevel });
-  const services = deps.services ?? createServices({ config, database });
+  const services = deps.services ?? createServices({ config, database, auditEnabled: !config.benchDisableAudit });
+  // A wrong or missing master key stops the start here, before anything listens.
+  await services.crypto.ready();
 
   const serverOptions = {
     loggerInstance: logger,
@@ -87,6 +94,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   });
   if (redis) app.addHook('onClose', async () => void redis.disconnect());
 
+  // Parses cookies in onRequest, before the auth hook reads the dashboard session cookie.
+  await app.register(cookie);
   registerAuthHook(app, services.identity.authenticate);
   registerAuditHooks(app, { database, audit: services.audit });
   await registerOpenApi(app);
@@ -96,8 +105,12 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     async (scope) => {
       const api = scope as App;
       identityRoutes(api, services);
+      usersRoutes(api, services);
+      sessionsRoutes(api, services);
       catalogRoutes(api, services);
       stockRoutes(api, services);
+      customerRoutes(api, services);
+      auditRoutes(api, services);
     },
     { prefix: '/api/v1' },
   );

@@ -4,6 +4,21 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL');
+const WEEKDAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** `mon-sat`, `mon,wed,fri`, `mon-fri,sun` → ISO weekday numbers (1 = Monday); undefined if bad. */
+function parseWeekdays(text: string): number[] | undefined {
+  const days = new Set<number>();
+  for (const part of text.toLowerCase().split(',').map((p) => p.trim())) {
+    const [from, to = from] = part.split('-') as [string, string?];
+    const a = WEEKDAY_NAMES.indexOf(from);
+    const b = WEEKDAY_NAMES.indexOf(to);
+    if (a < 0 || b < 0 || b < a) return undefined;
+    for (let d = a; d <= b; d++) days.add(d + 1);
+  }
+  return [...days].sort();
+}
 
 const envSchema = z.object({
   PORT: port.default(8080),
@@ -32,6 +47,31 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
   IDEMPOTENCY_TTL_HOURS: positiveInt.min(24).default(48),
   SHUTDOWN_TIMEOUT_SECONDS: positiveInt.default(20),
+  // Benchmarks only: measures what writing audit events costs. Never set it in a shop.
+  INVENTARIO_BENCH_DISABLE_AUDIT: z.enum(['true', 'false']).default('false'),
+  // Dashboard accounts: session lifetime, password policy and login lockout.
+  SESSION_IDLE_TIMEOUT_SECONDS: positiveInt.default(30 * 60),
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS: positiveInt.default(12 * 60 * 60),
+  PASSWORD_MIN_LENGTH: positiveInt.min(8).max(128).default(12),
+  LOGIN_MAX_FAILURES: positiveInt.max(1000).default(5),
+  LOGIN_IP_MAX_FAILURES: positiveInt.max(100_000).default(20),
+  LOGIN_FAILURE_WINDOW_SECONDS: positiveInt.default(15 * 60),
+  LOGIN_LOCK_SECONDS: positiveInt.default(60),
+  LOGIN_LOCK_MAX_SECONDS: positiveInt.default(60 * 60),
+  // Audit trail: where signed checkpoints and alerts are sent, and the store hours the anomaly
+  // rules call "outside store hours".
+  AUDIT_CHECKPOINT_WEBHOOK_URL: httpUrl.optional(),
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: positiveInt.max(86_400).default(60),
+  ALERT_WEBHOOK_URL: httpUrl.optional(),
+  ALERT_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  INVENTARIO_STORE_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'must look like 08:00-21:00')
+    .refine((v) => v.slice(0, 5) < v.slice(6), 'must open before it closes')
+    .default('08:00-21:00'),
+  INVENTARIO_STORE_DAYS: z.string().default('mon-sat').refine((v) => parseWeekdays(v) !== undefined, 'must list days like mon-sat or mon,wed,fri'),
+  // CLI only: the API key `inventario audit verify --url` uses to ask a running server.
+  INVENTARIO_API_KEY: z.string().min(1).optional(),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -42,6 +82,11 @@ const SECRET_VARIABLES = new Set([
   'INVENTARIO_MASTER_KEY',
   'REDIS_URL',
   'METRICS_TOKEN',
+  'ALERT_WEBHOOK_SECRET',
+  'INVENTARIO_API_KEY',
+  // Webhook URLs often carry a token in the path or query.
+  'ALERT_WEBHOOK_URL',
+  'AUDIT_CHECKPOINT_WEBHOOK_URL',
 ]);
 
 export interface Config {
@@ -65,6 +110,26 @@ export interface Config {
   bodyLimitBytes: number;
   idempotencyTtlHours: number;
   shutdownTimeoutSeconds: number;
+  /** Benchmarks only (INVENTARIO_BENCH_DISABLE_AUDIT): no audit events are written. */
+  benchDisableAudit: boolean;
+  sessions: { idleTimeoutSeconds: number; absoluteTimeoutSeconds: number };
+  passwordMinLength: number;
+  /**
+   * Failed logins (and failed API keys, per address) within windowSeconds lock the account or
+   * the address for lockSeconds, doubling with each further lock up to maxLockSeconds.
+   */
+  loginLockout: { maxFailures: number; ipMaxFailures: number; windowSeconds: number; lockSeconds: number; maxLockSeconds: number };
+  audit: {
+    checkpointWebhookUrl: string | undefined;
+    /** At most one checkpoint per interval while the chain grows. */
+    checkpointIntervalSeconds: number;
+    alertWebhookUrl: string | undefined;
+    /** HMAC key for alert webhooks; without it one is derived from the master key. */
+    alertWebhookSecret: string | undefined;
+    storeHours: { open: string; close: string; days: number[] };
+  };
+  /** CLI only: API key for commands that ask a running server (`--url`). */
+  cliApiKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +180,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.INVENTARIO_MASTER_KEY && Buffer.from(e.INVENTARIO_MASTER_KEY, 'base64').length !== 32) {
     throw new ConfigError('Invalid INVENTARIO_MASTER_KEY: must be 32 bytes encoded in base64');
   }
+  if (e.SESSION_ABSOLUTE_TIMEOUT_SECONDS < e.SESSION_IDLE_TIMEOUT_SECONDS) {
+    throw new ConfigError('Invalid SESSION_ABSOLUTE_TIMEOUT_SECONDS: must not be shorter than SESSION_IDLE_TIMEOUT_SECONDS');
+  }
+  if (e.LOGIN_LOCK_MAX_SECONDS < e.LOGIN_LOCK_SECONDS) {
+    throw new ConfigError('Invalid LOGIN_LOCK_MAX_SECONDS: must not be shorter than LOGIN_LOCK_SECONDS');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -135,6 +206,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    benchDisableAudit: e.INVENTARIO_BENCH_DISABLE_AUDIT === 'true',
+    sessions: { idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS, absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS },
+    passwordMinLength: e.PASSWORD_MIN_LENGTH,
+    loginLockout: {
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      ipMaxFailures: e.LOGIN_IP_MAX_FAILURES,
+      windowSeconds: e.LOGIN_FAILURE_WINDOW_SECONDS,
+      lockSeconds: e.LOGIN_LOCK_SECONDS,
+      maxLockSeconds: e.LOGIN_LOCK_MAX_SECONDS,
+    },
+    audit: {
+      checkpointWebhookUrl: e.AUDIT_CHECKPOINT_WEBHOOK_URL,
+      checkpointIntervalSeconds: e.AUDIT_CHECKPOINT_INTERVAL_SECONDS,
+      alertWebhookUrl: e.ALERT_WEBHOOK_URL,
+      alertWebhookSecret: e.ALERT_WEBHOOK_SECRET,
+      storeHours: { open: e.INVENTARIO_STORE_HOURS.slice(0, 5), close: e.INVENTARIO_STORE_HOURS.slice(6), days: parseWeekdays(e.INVENTARIO_STORE_DAYS)! },
+    },
+    cliApiKey: e.INVENTARIO_API_KEY,
   };
 }
 

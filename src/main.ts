@@ -5,6 +5,9 @@ import { Command } from 'commander';
 import { serve } from './cli/serve.ts';
 import { registerApiKeyCommands } from './cli/api-keys.ts';
 import { registerSeedCommand } from './cli/seed.ts';
+import { registerAuditCommands } from './cli/audit.ts';
+import { registerKeyCommands } from './cli/keys.ts';
+import { registerUserCommands } from './cli/users.ts';
 import { withDatabase } from './cli/context.ts';
 import { printResult } from './cli/output.ts';
 
@@ -37,6 +40,9 @@ program
 
 registerApiKeyCommands(program);
 registerSeedCommand(program);
+registerAuditCommands(program);
+registerKeyCommands(program);
+registerUserCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`error: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);

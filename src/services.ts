@@ -5,27 +5,57 @@ import type { Database } from './platform/db/types.ts';
 import { createIdempotencyStore } from './platform/idempotency/store.ts';
 import { createAuditWriter } from './platform/audit/writer.ts';
 import { createIdentityService } from './modules/identity/service.ts';
+import { createUsersService } from './modules/identity/users-service.ts';
+import { createSessionsService } from './modules/identity/sessions-service.ts';
+import { createLockout } from './modules/identity/sessions-lockout.ts';
 import { createCatalogService } from './modules/catalog/service.ts';
 import { createStockService } from './modules/stock/service.ts';
 import { createCriticalService } from './modules/stock/critical.ts';
 import { createSettingsService } from './modules/settings/service.ts';
+import { createCryptoService, type CryptoService } from './platform/crypto/service.ts';
+import { createCustomerService } from './modules/customers/service.ts';
+import { createAuditService, type AuditServiceOptions } from './modules/audit/service.ts';
 
 export interface ServiceOptions {
   config: Config;
   database: Database;
   /** Bench-only: measure what writing audit events costs. */
   auditEnabled?: boolean;
+  /** The key service; by default one loaded lazily from config (INVENTARIO_MASTER_KEY[_FILE] or the data-dir keyring). */
+  crypto?: CryptoService;
+  /** Tests only: the audit writer's clock (scenarios replay days in seconds). */
+  auditClock?: () => Date;
+  /** Tests only: audit thresholds, webhook retry timing, verification tolerances. */
+  auditOptions?: Pick<AuditServiceOptions, 'ruleConfig' | 'alertRetry' | 'verifyOptions' | 'logger'>;
 }
 
-export function createServices({ config, database, auditEnabled = true }: ServiceOptions) {
-  const audit = createAuditWriter({ enabled: auditEnabled });
+export function createServices({ config, database, auditEnabled = true, crypto: givenCrypto, auditClock, auditOptions }: ServiceOptions) {
+  const audit = createAuditWriter({ enabled: auditEnabled, ...(auditClock ? { clock: auditClock } : {}) });
+  const crypto = givenCrypto ?? createCryptoService({ config, database });
   const settings = createSettingsService(database);
-  const identity = createIdentityService(database, { audit });
+  const lockout = createLockout(database, { audit, config: config.loginLockout });
+  const users = createUsersService(database, { audit, crypto, passwordMinLength: config.passwordMinLength });
+  const sessions = createSessionsService(database, { audit, lockout, users, config });
+  const identity = createIdentityService(database, { audit, sessions, lockout });
   const catalog = createCatalogService(database, { audit });
   const stock = createStockService(database, { catalog, audit, timezone: config.timezone });
   const critical = createCriticalService({ catalog, settings, audit, database, timezone: config.timezone });
   const idempotency = createIdempotencyStore(database, { ttlHours: config.idempotencyTtlHours });
-  return { audit, settings, identity, catalog, stock, critical, idempotency };
+  const customers = createCustomerService(database, { crypto, audit });
+  // Checkpoint signatures and alert webhook HMACs use keys derived from the master key.
+  const derived = (purpose: string) => async () => {
+    await crypto.ready();
+    return crypto.deriveKey(purpose, 32);
+  };
+  const auditTrail = createAuditService({
+    database,
+    config,
+    writer: audit,
+    checkpointSeed: derived('audit.checkpoint.ed25519'),
+    alertWebhookKey: derived('alert.webhook.hmac'),
+    ...auditOptions,
+  });
+  return { audit, settings, identity, users, sessions, catalog, stock, critical, idempotency, crypto, customers, auditTrail };
 }
 
 export type Services = ReturnType<typeof createServices>;

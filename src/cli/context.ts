@@ -32,7 +32,11 @@ export async function withDatabase<T>(
   }
   try {
     await runMigrations(database);
-    return await fn({ config, database, services: createServices({ config, database }) });
+    const services = createServices({ config, database });
+    // Load and check the master key before any transaction: on PGlite's single connection a
+    // lazy load from inside a transaction would wait on itself.
+    await services.crypto.ready();
+    return await fn({ config, database, services });
   } finally {
     await database.close();
   }

@@ -4,11 +4,12 @@
 import fs from 'node:fs';
 import { buildApp } from '../app.ts';
 import { openDatabase } from '../platform/db/open.ts';
-import { runMigrations } from '../platform/db/migrate.ts';
+import { analyzeEmbedded, runMigrations } from '../platform/db/migrate.ts';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts';
 import { findPgError } from '../platform/db/sqlstate.ts';
 import { createLogger } from '../platform/observability/logger.ts';
 import { startJob } from '../platform/jobs/scheduler.ts';
+import { startAuditJobs } from '../modules/audit/jobs.ts';
 import { configOrExit } from './context.ts';
 import { fail } from './output.ts';
 
@@ -36,6 +37,7 @@ export async function serve(): Promise<void> {
   };
   // Instances started together with the same bootstrap key race to insert it; the loser hits
   // the unique index (23505) and, looking again, finds the key the winner stored.
+  if (config.benchDisableAudit) logger.warn('INVENTARIO_BENCH_DISABLE_AUDIT is set: no audit events are written (benchmarks only)');
   const access = await services.identity
     .ensureAdminAccess(adminAccess)
     .catch((err: unknown) => {
@@ -48,10 +50,14 @@ export async function serve(): Promise<void> {
   }
 
   const jobs = [
-    startJob({ name: 'idempotency.purge', everyMs: 60 * 60_000, database, logger }, async () => {
-      const removed = await services.idempotency.purgeExpired();
-      return { removed };
+    startJob({ name: 'maintenance.hourly', everyMs: 60 * 60_000, database, logger }, async () => {
+      const idempotencyRecords = await services.idempotency.purgeExpired();
+      const { sessions } = await services.sessions.purgeExpired();
+      // The embedded engine has no autovacuum; keep the planner's statistics fresh.
+      await analyzeEmbedded(database);
+      return { idempotency_records_removed: idempotencyRecords, sessions_removed: sessions };
     }),
+    startAuditJobs(services.auditTrail, { database, logger }),
   ];
 
   let closing = false;

@@ -1,4 +1,5 @@
 // The real app over a fresh database, driven with app.inject (no sockets).
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
@@ -33,7 +34,9 @@ let counter = 0;
 
 export async function createTestApp(engine: EngineName, env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase(engine);
-  const config = configFrom({ LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_ANON_PER_MINUTE: '100000', ...env });
+  // An in-memory random master key per app: tests never touch a keyring file in ./data.
+  const masterKey = env.INVENTARIO_MASTER_KEY_FILE ? {} : { INVENTARIO_MASTER_KEY: randomBytes(32).toString('base64') };
+  const config = configFrom({ LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_ANON_PER_MINUTE: '100000', ...masterKey, ...env });
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _enc, cb) {

@@ -1,5 +1,6 @@
 // Durability and concurrency of the stock ledger on real server processes: kill -9 in the middle
 // of a burst of writes, and two servers racing for the last units of one product.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -119,7 +120,8 @@ describe.each(testEngines())('kill -9 during a burst of stock writes on %s', (en
 
     const answered = attempts.filter((a) => a.created);
     const unanswered = attempts.filter((a) => a.unanswered);
-    expect(answered).toHaveLength(KILL_AFTER_CREATED);
+    // The kill is sent after the N-th 201; a response already on the wire may still arrive.
+    expect(answered.length).toBeGreaterThanOrEqual(KILL_AFTER_CREATED);
 
     // Restart immediately on the same data.
     server = await startServer({ dataDir, bootstrapKey, ...(scratch ? { databaseUrl: scratch.url! } : {}) });
@@ -200,7 +202,10 @@ describe.skipIf(!testDatabaseUrl())('two servers on one PostgreSQL database raci
   beforeAll(async () => {
     scratch = await createTestDatabase('pg', 2);
     // Started together, as an orchestrator would: both migrate and bootstrap the same admin key.
-    servers = await Promise.all([0, 1].map(() => startServer({ databaseUrl: scratch.url!, bootstrapKey })));
+    // Instances sharing a database must share its master key too (each data dir would otherwise
+    // create its own keyring, and the second instance would refuse the first one's KCV).
+    const env = { INVENTARIO_MASTER_KEY: randomBytes(32).toString('base64') };
+    servers = await Promise.all([0, 1].map(() => startServer({ databaseUrl: scratch.url!, bootstrapKey, env })));
   });
 
   afterAll(async () => {

@@ -54,7 +54,10 @@ export const EXPECTED_ACCESS: Record<string, readonly Role[] | typeof PUBLIC> = 
   'POST /api/v1/audit/alerts/{id}/close': AUDIT,
   'POST /api/v1/users': ADMIN,
   'GET /api/v1/users': ADMIN,
+  'GET /api/v1/users/{id}': ADMIN,
   'PATCH /api/v1/users/{id}': ADMIN,
+  'GET /api/v1/auth/session': ALL,
+  'POST /api/v1/auth/password': ALL,
   'POST /api/v1/auth/login': PUBLIC,
   'POST /api/v1/auth/logout': PUBLIC,
 };

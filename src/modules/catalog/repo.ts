@@ -8,7 +8,9 @@ export type LocationRow = typeof locations.$inferSelect;
 export type ProductWithStock = ProductRow & { onHand: string };
 
 // Totals come from the stock module's published view (see migrations/0000_init.sql).
-const onHand = sql<string>`coalesce((select t.on_hand from product_stock_totals t where t.product_id = ${products.id}), 0)::text`;
+// Qualified by hand: drizzle renders a bare "id" here, which would bind to the view's own column
+// the day the view grows one.
+const onHand = sql<string>`coalesce((select t.on_hand from product_stock_totals t where t.product_id = "products"."id"), 0)::text`;
 
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

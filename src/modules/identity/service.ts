@@ -1,10 +1,11 @@
-// API keys: creation, lookup on every request, revocation and the first admin key.
+// API keys: creation, lookup on every request, revocation and the first admin key; request
+// authentication by API key or, for the dashboard, by session cookie (sessions-service.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import { uuidv7 } from 'uuidv7';
 import type { Database, Queryable } from '../../platform/db/types.ts';
-import { SYSTEM_CONTEXT, type AuditContext, type AuditWriter } from '../../platform/audit/writer.ts';
+import { SYSTEM_CONTEXT, auditContextOf, type AuditContext, type AuditWriter } from '../../platform/audit/writer.ts';
 import type { Identity } from '../../platform/http/context.ts';
 import type { Role } from '../../platform/http/permissions.ts';
 import { isRole } from '../../platform/http/permissions.ts';
@@ -12,6 +13,8 @@ import { decodeCursor, pageOf } from '../../platform/http/pagination.ts';
 import { createIdentityRepo, type ApiKeyRow } from './repo.ts';
 import { IdentityErrors } from './errors.ts';
 import { generateApiKey, hashApiKey, hashesEqual, keyFromHeaders, visiblePrefix } from './api-key-secret.ts';
+import type { SessionsService } from './sessions-service.ts';
+import { lockedError, type Lockout } from './sessions-lockout.ts';
 
 // Authenticated keys are remembered briefly so a busy till does not pay a lookup per request.
 // Revocation through this instance clears the cache at once; other instances notice within
@@ -31,8 +34,11 @@ export interface CreateApiKeyInput {
   createdBy: string;
 }
 
-export function createIdentityService(database: Database, deps: { audit: AuditWriter }) {
-  const { audit } = deps;
+export function createIdentityService(
+  database: Database,
+  deps: { audit: AuditWriter; sessions?: Pick<SessionsService, 'authenticate'>; lockout?: Lockout },
+) {
+  const { audit, sessions, lockout } = deps;
   const cache = new Map<string, { identity: Identity; expiresAt: Date | null; cachedAt: number }>();
   const lastUsedWritten = new Map<string, number>();
 
@@ -97,9 +103,24 @@ export function createIdentityService(database: Database, deps: { audit: AuditWr
   }
 
   return {
+    /**
+     * An API key when one is sent (a key wins over a cookie), else the dashboard session cookie.
+     * A failed key counts against the client address like a failed login; a locked address is
+     * refused from memory before any lookup, so a flood of made-up keys costs no queries.
+     */
     authenticate: async (request: FastifyRequest): Promise<Identity | null> => {
       const key = keyFromHeaders(request.headers);
-      return key ? authenticateKey(key) : null;
+      if (!key) return sessions ? sessions.authenticate(request) : null;
+      if (!lockout) return authenticateKey(key);
+      const locked = lockout.ipLockedFast(request.ip);
+      if (locked > 0) throw lockedError(locked);
+      const identity = await authenticateKey(key);
+      if (identity) return identity;
+      const lockedNow = await database.transaction((tx) =>
+        lockout.recordFailure(tx, [{ scope: 'ip', key: request.ip }], auditContextOf(request), 'api_key'),
+      );
+      if (lockedNow > 0) throw lockedError(lockedNow);
+      return null;
     },
 
     authenticateKey,

@@ -36,14 +36,24 @@ export interface AuditWriter {
   record(q: Queryable, ctx: AuditContext, event: AuditEventInput): Promise<void>;
 }
 
-/** `enabled: false` exists only for the benchmark that measures what auditing costs. */
-export function createAuditWriter(options: { enabled: boolean } = { enabled: true }): AuditWriter {
+export interface AuditWriterOptions {
+  /** `false` exists only for the benchmark that measures what auditing costs. */
+  enabled: boolean;
+  /**
+   * Tests only: the clock for `at` (a scenario replays a week in seconds). Without it `at` is the
+   * database's now(), the start of the writing transaction.
+   */
+  clock?: () => Date;
+}
+
+export function createAuditWriter(options: AuditWriterOptions = { enabled: true }): AuditWriter {
   return {
     enabled: options.enabled,
     async record(q, ctx, event) {
       if (!options.enabled) return;
       await q.insert(auditEvents).values({
         id: uuidv7(),
+        ...(options.clock ? { at: options.clock() } : {}),
         actor: ctx.actor,
         action: event.action,
         resource: event.resource ?? null,

@@ -51,7 +51,16 @@ export async function runMigrations(database: Database, dir = MIGRATIONS_DIR): P
       if (database.engine === 'pg') await conn.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`);
     }
   });
-  return verifyMigrationChecksums(database, dir);
+  const status = await verifyMigrationChecksums(database, dir);
+  // PGlite has no autovacuum: without statistics the planner scans and sorts whole tables.
+  if (database.engine === 'pglite') await analyzeEmbedded(database);
+  return status;
+}
+
+/** Refreshes planner statistics on the embedded engine (also run hourly by `serve`). */
+export async function analyzeEmbedded(database: Database): Promise<void> {
+  if (database.engine !== 'pglite') return;
+  await database.db.execute(sql`vacuum (analyze)`);
 }
 
 /** Compares the hash drizzle stored for each applied migration with the file on disk. */

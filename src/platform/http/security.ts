@@ -1,4 +1,5 @@
 // Security headers and rate limits for every response.
+import { createHash } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
@@ -17,8 +18,14 @@ export function rateLimitKey(request: FastifyRequest): string {
   const auth = request.headers.authorization;
   const key = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : request.headers['x-api-key'];
   if (typeof key === 'string' && key.length >= 16) return `key:${key.slice(0, 16)}`;
+  // Dashboard users get their own budget per session (staff behind one shop router would
+  // otherwise share the anonymous per-IP one). Only a hash of the cookie is kept as the bucket.
+  const session = SESSION_COOKIE.exec(request.headers.cookie ?? '')?.[1];
+  if (session && session.length >= 16) return `key:s${createHash('sha256').update(session).digest('hex').slice(0, 15)}`;
   return `ip:${request.ip}`;
 }
+
+const SESSION_COOKIE = /(?:^|;\s*)(?:__Host-)?inventario_session=([^;\s]+)/;
 
 export async function registerSecurity(app: FastifyInstance, options: SecurityOptions): Promise<Redis | undefined> {
   await app.register(helmet, {
