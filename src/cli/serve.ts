@@ -10,6 +10,7 @@ import { findPgError } from '../platform/db/sqlstate.ts';
 import { createLogger } from '../platform/observability/logger.ts';
 import { startJob } from '../platform/jobs/scheduler.ts';
 import { startAuditJobs } from '../modules/audit/jobs.ts';
+import { createAuditWriter, SYSTEM_CONTEXT } from '../platform/audit/writer.ts';
 import { configOrExit } from './context.ts';
 import { fail } from './output.ts';
 
@@ -37,7 +38,15 @@ export async function serve(): Promise<void> {
   };
   // Instances started together with the same bootstrap key race to insert it; the loser hits
   // the unique index (23505) and, looking again, finds the key the winner stored.
-  if (config.benchDisableAudit) logger.warn('INVENTARIO_BENCH_DISABLE_AUDIT is set: no audit events are written (benchmarks only)');
+  if (config.benchDisableAudit) {
+    logger.warn('INVENTARIO_BENCH_DISABLE_AUDIT is set: no audit events are written (benchmarks only)');
+    // The gap itself is recorded, so the trail shows when and where auditing was switched off.
+    await createAuditWriter().record(database.db, { ...SYSTEM_CONTEXT, actor: 'system:serve' }, {
+      action: 'audit.writes_disabled',
+      outcome: 'success',
+      details: { reason: 'INVENTARIO_BENCH_DISABLE_AUDIT' },
+    });
+  }
   const access = await services.identity
     .ensureAdminAccess(adminAccess)
     .catch((err: unknown) => {
