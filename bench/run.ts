@@ -7,11 +7,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { cpuDelta, cpuSnapshot, cpuSplit, createScratchDatabase, sumCpu, makeTempDir, newApiKey, queryOnce, REPO_ROOT, startServer, type CpuDelta, type CpuSnapshot, type RunningServer } from './lib/server.ts';
+import { cpuSnapshot, createScratchDatabase, makeTempDir, newApiKey, queryOnce, REPO_ROOT, startServer, type RunningServer } from './lib/server.ts';
 import { runApiScenario, seedCatalog, type ApiTarget, type Catalog } from './lib/scenarios.ts';
 import { baselineOperations, directContext, pgDriver, pgliteDriver, runDirectScenario, type DirectDriver } from './lib/baseline.ts';
 import { checkBaseline, type SqlCheck } from './lib/sql-check.ts';
-import { compare, machineInfo, mergeResults, printReport, resultLine, serverLogSummary, writeDocs, writeJson, type BenchReport, type Engine, type ScenarioId, type ScenarioResult } from './lib/report.ts';
+import { compare, machineInfo, SELECTIONS, writeJson, type BenchReport, type Engine, type ScenarioResult, type Selection } from './lib/report.ts';
+import { printReport, serverLogSummary, writeDocs } from './lib/render.ts';
+import { measured, type MeasureOptions, type Side } from './lib/measure.ts';
+import { runAuditCost } from './lib/audit-cost.ts';
+import { runCustomers } from './lib/customers.ts';
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -22,9 +26,11 @@ const HELP = `Usage: npm run bench -- [options]
   --connections N       concurrent connections / direct-SQL workers (default 16)
   --products N          products for the spread scenarios (default 1000)
   --rate N              requests per second for the fixed-rate scenarios (default 200)
-  --rounds N            PostgreSQL: split (a)-(d) into N slices alternating API and direct SQL,
-                        so both see the same background load (default 5, or 1 with --quick)
-  --only a,b            run only these scenarios: spread,hot,products,levels,rate,paced
+  --rounds N            split (a)-(d) on PostgreSQL, and (f) on both engines, into N slices
+                        alternating API and direct SQL (audit on and off for (f)), so both see
+                        the same background load (default 5, or 1 with --quick)
+  --only a,b            run only these scenarios: spread,hot,products,levels,rate,paced,
+                        audit (f: audit on / off), customers (g: create and read)
   --pg-url URL          admin URL of the PostgreSQL server (default $BENCH_PG_URL or
                         postgres://postgres@127.0.0.1:5432/postgres); a scratch database
                         inventario_bench_<random> is created there and dropped at the end
@@ -76,14 +82,14 @@ function positive(name: string, raw: string | undefined, fallback: number): numb
   return value;
 }
 
-const ALL_SCENARIOS: ScenarioId[] = ['spread', 'hot', 'products', 'levels', 'rate', 'paced'];
+const ALL_SCENARIOS: readonly Selection[] = SELECTIONS;
 const engineArg = args.engine;
 if (!['pg', 'pglite', 'all'].includes(engineArg)) {
   process.stderr.write(`--engine must be pg, pglite or all (got ${engineArg})\n`);
   process.exit(2);
 }
 const engines: Engine[] = engineArg === 'all' ? ['pg', 'pglite'] : [engineArg as Engine];
-const scenarios = args.only ? (args.only.split(',').map((s) => s.trim()) as ScenarioId[]) : ALL_SCENARIOS;
+const scenarios = args.only ? (args.only.split(',').map((s) => s.trim()) as Selection[]) : [...ALL_SCENARIOS];
 const unknown = scenarios.filter((s) => !ALL_SCENARIOS.includes(s));
 if (unknown.length > 0) {
   process.stderr.write(`--only: unknown scenario(s) ${unknown.join(', ')}\n`);
@@ -120,10 +126,6 @@ function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-function logResult(r: ScenarioResult): void {
-  log(resultLine(r));
-}
-
 async function withServer(engine: Engine, dataDir: string, databaseUrl: string | undefined): Promise<{ server: RunningServer; target: ApiTarget }> {
   const apiKey = newApiKey();
   const t0 = Date.now();
@@ -147,39 +149,11 @@ function reportServerOutput(server: RunningServer): void {
   for (const line of serverLogSummary(server.outputTail())) log(line);
 }
 
-const COMPARED: ScenarioId[] = ['spread', 'hot', 'products', 'levels'];
+const COMPARED = ['spread', 'hot', 'products', 'levels'] as const;
+const isCompared = (s: Selection): s is (typeof COMPARED)[number] => (COMPARED as readonly string[]).includes(s);
 
-interface Side {
-  run: (durationS: number) => Promise<ScenarioResult>;
-  probe: () => Promise<CpuSnapshot>;
-}
-
-/**
- * Warm-up of each side (same traffic, discarded), then the measured time split into `rounds`
- * slices that alternate between the sides (A B, B A, A B, …) so that both sample the same
- * background load; CPU snapshots are taken around every slice. One merged result per side.
- */
-async function measured(sides: Side[], rounds: number): Promise<ScenarioResult[]> {
-  if (opts.warmupS > 0) for (const side of sides) await side.run(opts.warmupS);
-  const parts = sides.map(() => [] as ScenarioResult[]);
-  const cpu = sides.map(() => [] as CpuDelta[]);
-  for (let round = 0; round < rounds; round++) {
-    const order = sides.map((_, i) => i);
-    if (round % 2 === 1) order.reverse();
-    for (const i of order) {
-      const before = await sides[i]!.probe();
-      parts[i]!.push(await sides[i]!.run(opts.durationS / rounds));
-      cpu[i]!.push(cpuDelta(before, await sides[i]!.probe()));
-    }
-  }
-  return parts.map((slices, i) => {
-    const merged = mergeResults(slices);
-    const split = cpuSplit(sumCpu(cpu[i]!), merged.ok);
-    const result = split ? { ...merged, cpu: split } : merged;
-    logResult(result);
-    return result;
-  });
-}
+const measure = (rounds: number): MeasureOptions => ({ durationS: opts.durationS, warmupS: opts.warmupS, rounds, log });
+const defer = (cleanup: () => Promise<unknown>) => void cleanups.push(cleanup);
 
 async function benchPg(results: ScenarioResult[]): Promise<void> {
   const db = await createScratchDatabase(opts.pgUrl);
@@ -202,11 +176,22 @@ async function benchPg(results: ScenarioResult[]): Promise<void> {
   const apiProbe = () => cpuSnapshot(server.pid, backends);
   const directProbe = () => cpuSnapshot(undefined, backends);
   const base = { engine: 'pg' as const, connections: opts.connections, rate: opts.rate };
+  const sealerBehind = async () => ((await driver.one.query('select exists (select 1 from audit_pending) as behind')) as { behind: boolean }[])[0]?.behind === true;
   for (const scenario of scenarios) {
+    if (scenario === 'customers') {
+      results.push(...(await runCustomers(target, 'pg', opts.connections, apiProbe, measure(1))));
+      continue;
+    }
+    if (scenario === 'audit') {
+      // Interleaved with a second server on the same database, started with audit off.
+      const input = { server, target, catalog, databaseUrl: db.url, dataDir, backends, sealerBehind, ...base, products: opts.products, defer };
+      results.push(...(await runAuditCost({ ...input, ...(opts.dbPoolSize ? { dbPoolSize: opts.dbPoolSize } : {}) }, measure(opts.rounds))));
+      continue;
+    }
     // API and direct interleaved in slices: same table sizes, same background load.
     const api: Side = { run: (durationS) => runApiScenario(target, catalog, scenario, { ...base, durationS }), probe: apiProbe };
     const direct: Side = { run: (durationS) => runDirectScenario(driver, ctx, scenario, { durationS }), probe: directProbe };
-    results.push(...(await measured(COMPARED.includes(scenario) ? [api, direct] : [api], COMPARED.includes(scenario) ? opts.rounds : 1)));
+    results.push(...(await measured(isCompared(scenario) ? [api, direct] : [api], measure(isCompared(scenario) ? opts.rounds : 1))));
   }
   await runCleanups(); // driver, server, data dir, database
   reportServerOutput(server);
@@ -220,23 +205,31 @@ async function benchPglite(results: ScenarioResult[]): Promise<void> {
   const catalog = await seed(target);
   const base = { engine: 'pglite' as const, connections: opts.connections, rate: opts.rate };
   const noBackends = async () => [];
+  const probe = () => cpuSnapshot(server.pid, noBackends);
   for (const scenario of scenarios) {
-    const probe = () => cpuSnapshot(server.pid, noBackends);
-    results.push(...(await measured([{ run: (durationS) => runApiScenario(target, catalog, scenario, { ...base, durationS }), probe }], 1)));
+    if (scenario === 'customers') {
+      results.push(...(await runCustomers(target, 'pglite', opts.connections, probe, measure(1))));
+    } else if (scenario === 'audit') {
+      // Interleaved with a second PGlite server (own data dir); no target.
+      const input = { server, target, catalog, backends: noBackends, ...base, products: opts.products, defer };
+      results.push(...(await runAuditCost(input, measure(opts.rounds))));
+    } else {
+      results.push(...(await measured([{ run: (durationS) => runApiScenario(target, catalog, scenario, { ...base, durationS }), probe }], measure(1))));
+    }
   }
   // PGlite is single-process: the in-process baseline opens the data dir once the server let go.
   const exit = await server.stop();
   if (exit.code !== 0) log(`  server exited with ${JSON.stringify(exit)}`);
   reportServerOutput(server);
-  const direct = scenarios.filter((s) => COMPARED.includes(s));
+  const direct = scenarios.filter(isCompared);
   if (direct.length > 0) {
     let driver: DirectDriver | undefined;
     try {
       driver = await pgliteDriver(path.join(dataDir, 'pg'), opts.connections);
       const ctx = await directContext(driver.one, catalog, target.runId);
-      const probe = () => cpuSnapshot(undefined, noBackends);
+      const directProbe = () => cpuSnapshot(undefined, noBackends);
       for (const scenario of direct) {
-        results.push(...(await measured([{ run: (durationS) => runDirectScenario(driver!, ctx, scenario, { durationS }), probe }], 1)));
+        results.push(...(await measured([{ run: (durationS) => runDirectScenario(driver!, ctx, scenario, { durationS }), probe: directProbe }], measure(1))));
       }
     } finally {
       await driver?.close();
@@ -246,6 +239,7 @@ async function benchPglite(results: ScenarioResult[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const t0 = Date.now();
   const startedAt = new Date().toISOString();
   const load1AtStart = os.loadavg()[0];
   const pgliteVersion = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version;
@@ -279,6 +273,8 @@ async function main(): Promise<void> {
   printReport(report);
   log(`wrote ${path.relative(REPO_ROOT, writeJson(report))}`);
   if (writeDocsToo) log(`wrote ${path.relative(REPO_ROOT, writeDocs(report))}`);
+  const elapsedS = Math.round((Date.now() - t0) / 1000);
+  log(`finished in ${Math.floor(elapsedS / 60)} min ${elapsedS % 60} s`);
 }
 
 main().catch(async (err: unknown) => {

@@ -1,18 +1,9 @@
-// The API side: seeding through the API, and the scenarios driven with autocannon (closed loop
-// at N connections, and autocannon's overallRate) or an evenly paced open-loop client.
-import http from 'node:http';
-import os from 'node:os';
-import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
-import { sleep } from './server.ts';
-import { summarize, type Engine, type ScenarioId, type ScenarioResult } from './report.ts';
+// The API side: seeding through the API, and the movement and list scenarios driven with the
+// load generators of load.ts (autocannon, or the evenly paced open-loop client).
+import { cannon, paced, toResult, type ApiTarget, type CannonSpec } from './load.ts';
+import type { Engine, ScenarioId, ScenarioResult, Source } from './report.ts';
 
-export interface ApiTarget {
-  baseUrl: string;
-  apiKey: string;
-  /** Prefix for Idempotency-Keys and SKUs, unique per run. */
-  runId: string;
-}
+export type { ApiTarget } from './load.ts';
 
 export interface MovementInput {
   product_id: string;
@@ -76,160 +67,19 @@ export async function seedCatalog(target: ApiTarget, products: number, openingSt
   return { productIds: ids.slice(0, products), hotProductId: ids[products]! };
 }
 
-interface CannonSpec {
-  method: 'GET' | 'POST';
-  path: string;
-  connections: number;
-  durationS: number;
-  overallRate?: number;
-  /** For POSTs: the next body; each request also gets a fresh Idempotency-Key. */
-  nextBody?: () => unknown;
-}
-
-interface RawRun {
-  ok: number;
-  failed: number;
-  codes: Record<string, number>;
-  times: number[];
-  durationS: number;
-}
-
-// Idempotency-Keys must never repeat within a run (warm-ups included), or the server replays.
-let keySeq = 0;
-
-function cannon(target: ApiTarget, spec: CannonSpec): Promise<RawRun> {
-  const baseHeaders = { authorization: `Bearer ${target.apiKey}`, 'content-type': 'application/json' };
-  const request: autocannon.Request = { method: spec.method, path: spec.path };
-  if (spec.nextBody) {
-    const nextBody = spec.nextBody;
-    request.setupRequest = (req) => ({
-      ...req,
-      headers: { ...baseHeaders, 'idempotency-key': `${target.runId}-ac-${keySeq++}` },
-      body: JSON.stringify(nextBody()),
-    });
-  }
-  const times: number[] = [];
-  const codes: Record<string, number> = {};
-  let ok = 0;
-  let failed = 0;
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: target.baseUrl,
-        connections: spec.connections,
-        duration: spec.durationS,
-        headers: baseHeaders,
-        requests: [request],
-        ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
-        timeout: 30,
-      },
-      (err: unknown, result: autocannon.Result) => {
-        if (err) return reject(err instanceof Error ? err : new Error(String(err)));
-        failed += result.errors + result.timeouts;
-        resolve({ ok, failed, codes, times, durationS: result.duration });
-      },
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      codes[statusCode] = (codes[statusCode] ?? 0) + 1;
-      if (statusCode >= 200 && statusCode < 300) {
-        ok++;
-        times.push(responseTime);
-      } else {
-        failed++;
-      }
-    });
-  });
-}
-
-/**
- * Open loop at an even pace: request i is due at start + i/rate whatever happened before, and its
- * latency counts from that due time (no coordinated omission). At most `connections` sockets.
- */
-async function paced(target: ApiTarget, rate: number, durationS: number, connections: number, nextBody: () => unknown): Promise<RawRun> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-  const url = new URL('/api/v1/stock/movements', target.baseUrl);
-  const times: number[] = [];
-  const codes: Record<string, number> = {};
-  let ok = 0;
-  let failed = 0;
-  const send = (due: number, key: string) =>
-    new Promise<void>((resolve) => {
-      const payload = Buffer.from(JSON.stringify(nextBody()));
-      const req = http.request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          method: 'POST',
-          agent,
-          timeout: 30_000,
-          headers: {
-            authorization: `Bearer ${target.apiKey}`,
-            'content-type': 'application/json',
-            'content-length': String(payload.length),
-            'idempotency-key': key,
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            codes[status] = (codes[status] ?? 0) + 1;
-            if (status >= 200 && status < 300) {
-              ok++;
-              times.push(performance.now() - due);
-            } else failed++;
-            resolve();
-          });
-        },
-      );
-      req.on('error', () => {
-        failed++;
-        resolve();
-      });
-      req.end(payload);
-    });
-  const total = Math.round(rate * durationS);
-  const start = performance.now() + 20;
-  const inFlight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0.5) await sleep(wait);
-    inFlight.push(send(due, `${target.runId}-paced-${keySeq++}`));
-  }
-  await Promise.all(inFlight);
-  agent.destroy();
-  return { ok, failed, codes, times, durationS: (performance.now() - start) / 1000 };
-}
-
-function toResult(engine: Engine, scenario: ScenarioId, connections: number, raw: RawRun, targetRate?: number): ScenarioResult {
-  return {
-    engine,
-    scenario,
-    source: 'api',
-    connections,
-    ...(targetRate ? { targetRate } : {}),
-    durationS: raw.durationS,
-    ok: raw.ok,
-    failed: raw.failed,
-    statusCodes: raw.codes,
-    rps: raw.ok / raw.durationS,
-    latencyMs: summarize(raw.times),
-    samples: raw.times,
-    load1: os.loadavg()[0]!,
-  };
-}
-
 export interface ApiScenarioOptions {
   engine: Engine;
   connections: number;
   durationS: number;
   rate: number;
+  /** What the result is labelled as: 'api-no-audit' for the audit-off server of (f). */
+  source?: Source;
 }
 
+export type ApiScenarioId = Extract<ScenarioId, 'spread' | 'hot' | 'products' | 'levels' | 'rate' | 'paced' | 'audit'>;
+
 /** One API scenario (the caller runs it once briefly first as a warm-up and discards that). */
-export async function runApiScenario(target: ApiTarget, catalog: Catalog, scenario: ScenarioId, o: ApiScenarioOptions): Promise<ScenarioResult> {
+export async function runApiScenario(target: ApiTarget, catalog: Catalog, scenario: ApiScenarioId, o: ApiScenarioOptions): Promise<ScenarioResult> {
   const spreadBodies = movementPicker(catalog.productIds);
   const post = (nextBody: () => unknown, extra: Partial<CannonSpec> = {}): CannonSpec => ({
     method: 'POST',
@@ -246,11 +96,13 @@ export async function runApiScenario(target: ApiTarget, catalog: Catalog, scenar
     products: get('/api/v1/products'),
     levels: get('/api/v1/stock/levels'),
     rate: post(spreadBodies, { overallRate: o.rate }),
+    // (f): (a)'s traffic, against the normal server or the one started with audit off.
+    audit: post(spreadBodies),
   };
   const spec = specs[scenario];
   if (scenario === 'paced') {
     return toResult(o.engine, scenario, o.connections, await paced(target, o.rate, o.durationS, o.connections, spreadBodies), o.rate);
   }
   const raw = await cannon(target, spec!);
-  return toResult(o.engine, scenario, o.connections, raw, spec!.overallRate);
+  return toResult(o.engine, scenario, o.connections, raw, spec!.overallRate, o.source);
 }

@@ -13,6 +13,9 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
+// Requests the load generator cut off may still be running in the server; stopped at once, its
+// graceful shutdown closes the pool under them (500s; see "Problems found" in docs/performance.md).
+const QUIET_BEFORE_STOP_MS = 500;
 
 // The child sees none of the developer's server settings: only what the bench passes.
 const SERVER_VARS = /^(PORT|HOST|DATABASE_URL|DB_POOL_SIZE|REDIS_URL|TLS_.*|LOG_LEVEL|METRICS_TOKEN|TRUST_PROXY|RATE_LIMIT_.*|BODY_LIMIT_BYTES|IDEMPOTENCY_TTL_HOURS|SHUTDOWN_TIMEOUT_SECONDS|INVENTARIO_.*)$/;
@@ -51,6 +54,8 @@ export interface ServerOptions {
   dbPoolSize?: number;
   /** Extra node flags for the server, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']. */
   nodeArgs?: string[];
+  /** Extra server variables, e.g. { INVENTARIO_BENCH_DISABLE_AUDIT: 'true' }. */
+  env?: Record<string, string>;
 }
 
 export interface RunningServer {
@@ -82,6 +87,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     INVENTARIO_DATA_DIR: options.dataDir,
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.dbPoolSize ? { DB_POOL_SIZE: String(options.dbPoolSize) } : {}),
+    ...options.env,
   });
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts', 'serve'], {
     cwd: REPO_ROOT,
@@ -110,6 +116,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     pid: child.pid!,
     outputTail: () => output.slice(-4000),
     async stop() {
+      if (!done) await sleep(QUIET_BEFORE_STOP_MS);
       if (!done) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
       try {

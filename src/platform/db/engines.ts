@@ -26,6 +26,29 @@ async function withRetries<T>(run: () => Promise<T>, maxRetries: number): Promis
   }
 }
 
+/**
+ * Counts transactions in flight so close() can let them finish: at shutdown a request whose
+ * client already went away may still be inside one, and closing the pool under it would turn a
+ * clean commit (or rollback) into a spurious error.
+ */
+function inFlightTracker() {
+  let active = 0;
+  return {
+    async run<T>(work: () => Promise<T>): Promise<T> {
+      active += 1;
+      try {
+        return await work();
+      } finally {
+        active -= 1;
+      }
+    },
+    async drain(timeoutMs = 10_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (active > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    },
+  };
+}
+
 export interface PgliteOptions {
   dataDir?: string;
   /** A tarball from dumpDataDir, used by tests to clone a migrated template. */
@@ -38,6 +61,7 @@ export async function openPglite(options: PgliteOptions): Promise<Database & { c
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
   const db = drizzlePglite(client) as unknown as Queryable;
+  const inFlight = inFlightTracker();
   return {
     engine: 'pglite',
     db,
@@ -45,10 +69,10 @@ export async function openPglite(options: PgliteOptions): Promise<Database & { c
     // PGlite is one connection and serializes transactions itself; retries still apply to
     // deadlocks that cannot happen there, so they are harmless.
     transaction: (fn, opts: TransactionOptions = {}) =>
-      withRetries(
+      inFlight.run(() => withRetries(
         () => db.transaction(fn, opts.isolationLevel ? { isolationLevel: opts.isolationLevel } : undefined),
         opts.maxRetries ?? 3,
-      ),
+      )),
     withConnection: (fn) => fn(db),
     ping: async () => {
       try {
@@ -58,7 +82,10 @@ export async function openPglite(options: PgliteOptions): Promise<Database & { c
         return false;
       }
     },
-    close: () => client.close(),
+    close: async () => {
+      await inFlight.drain();
+      await client.close();
+    },
   };
 }
 
@@ -79,15 +106,16 @@ export function openPg(options: PgOptions): Database & { pool: pg.Pool } {
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const db = drizzlePg(pool) as unknown as Queryable;
+  const inFlight = inFlightTracker();
   return {
     engine: 'pg',
     db,
     pool,
     transaction: (fn, opts: TransactionOptions = {}) =>
-      withRetries(
+      inFlight.run(() => withRetries(
         () => db.transaction(fn, opts.isolationLevel ? { isolationLevel: opts.isolationLevel } : undefined),
         opts.maxRetries ?? 5,
-      ),
+      )),
     withConnection: async (fn) => {
       const client = await pool.connect();
       try {
@@ -104,6 +132,9 @@ export function openPg(options: PgOptions): Database & { pool: pg.Pool } {
         return false;
       }
     },
-    close: () => pool.end(),
+    close: async () => {
+      await inFlight.drain();
+      await pool.end();
+    },
   };
 }
