@@ -6,7 +6,6 @@ import { buildApp } from '../app.ts';
 import { openDatabase } from '../platform/db/open.ts';
 import { analyzeEmbedded, runMigrations } from '../platform/db/migrate.ts';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts';
-import { findPgError } from '../platform/db/sqlstate.ts';
 import { createLogger } from '../platform/observability/logger.ts';
 import { startJob } from '../platform/jobs/scheduler.ts';
 import { startAuditJobs } from '../modules/audit/jobs.ts';
@@ -32,12 +31,6 @@ export async function serve(): Promise<void> {
     : undefined;
   const { app, services } = await buildApp({ config, database, logger, ...(https ? { https } : {}) });
 
-  const adminAccess = {
-    bootstrapKey: config.bootstrapApiKey,
-    ...(database.engine === 'pglite' ? { dataDir: config.dataDir } : {}),
-  };
-  // Instances started together with the same bootstrap key race to insert it; the loser hits
-  // the unique index (23505) and, looking again, finds the key the winner stored.
   if (config.benchDisableAudit) {
     logger.warn('INVENTARIO_BENCH_DISABLE_AUDIT is set: no audit events are written (benchmarks only)');
     // The gap itself is recorded, so the trail shows when and where auditing was switched off.
@@ -47,12 +40,10 @@ export async function serve(): Promise<void> {
       details: { reason: 'INVENTARIO_BENCH_DISABLE_AUDIT' },
     });
   }
-  const access = await services.identity
-    .ensureAdminAccess(adminAccess)
-    .catch((err: unknown) => {
-      if (findPgError(err)?.code === '23505') return services.identity.ensureAdminAccess(adminAccess);
-      throw err;
-    });
+  const access = await services.identity.ensureAdminAccess({
+    bootstrapKey: config.bootstrapApiKey,
+    ...(database.engine === 'pglite' ? { dataDir: config.dataDir } : {}),
+  });
   if (access.action === 'bootstrap') logger.info('INVENTARIO_BOOTSTRAP_API_KEY registered as an admin API key');
   if (access.action === 'generated') {
     logger.warn({ file: access.file }, 'no admin API key existed: a new one was written to this file (mode 0600)');

@@ -10,6 +10,7 @@ import type { Identity } from '../../platform/http/context.ts';
 import type { Role } from '../../platform/http/permissions.ts';
 import { isRole } from '../../platform/http/permissions.ts';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.ts';
+import { findPgError } from '../../platform/db/sqlstate.ts';
 import { createIdentityRepo, type ApiKeyRow } from './repo.ts';
 import { IdentityErrors } from './errors.ts';
 import { generateApiKey, hashApiKey, hashesEqual, keyFromHeaders, visiblePrefix } from './api-key-secret.ts';
@@ -173,10 +174,17 @@ export function createIdentityService(
       }
       if ((await repo.countActiveAdmins()) > 0) return { action: 'none' };
       if (options.bootstrapKey) {
-        await insertKey(options.bootstrapKey, { name: 'bootstrap', role: 'admin', createdBy: 'system:bootstrap' }, {
-          ...SYSTEM_CONTEXT,
-          actor: 'system:bootstrap',
-        });
+        try {
+          await insertKey(options.bootstrapKey, { name: 'bootstrap', role: 'admin', createdBy: 'system:bootstrap' }, {
+            ...SYSTEM_CONTEXT,
+            actor: 'system:bootstrap',
+          });
+        } catch (err) {
+          // Instances started together race to register the same key: the unique hash index
+          // lets exactly one win, and for the others the key is already there.
+          if (findPgError(err)?.code === '23505') return { action: 'none' };
+          throw err;
+        }
         return { action: 'bootstrap' };
       }
       if (!options.dataDir) return { action: 'none' };
