@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 // A module may use another module's service, never its repo or its tables (ARCHITECTURE.md).
 // Platform code knows nothing about modules.
@@ -54,6 +55,16 @@ export default tseslint.config(
         'error',
         { patterns: [{ group: ['**/modules/**', '../../services*', '../../app*'], message: 'Platform code must not depend on modules.' }] },
       ],
+    },
+  },
+  {
+    // The dashboard runs in the browser and talks to the server only over HTTP.
+    files: ['web/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/*', '../../../src/**'], message: 'The dashboard must not import server code.' }] }],
     },
   },
   {

@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import type { Database } from './platform/db/types.ts';
 import { createLogger, type Logger } from './platform/observability/logger.ts';
 import { registerProblemHandlers } from './platform/http/problem.ts';
+import { registerDashboard, type DashboardHandle } from './platform/http/dashboard.ts';
 import { registerInputGuards } from './platform/http/input-guards.ts';
 import { registerSecurity } from './platform/http/security.ts';
 import { registerAuthHook } from './platform/http/auth-hook.ts';
@@ -23,6 +24,7 @@ import { catalogRoutes } from './modules/catalog/routes.ts';
 import { stockRoutes } from './modules/stock/routes.ts';
 import { customerRoutes } from './modules/customers/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { reportsRoutes } from './modules/reports/routes.ts';
 import { configureValidationLocale } from './platform/http/validation-locale.ts';
 
 export interface AppDeps {
@@ -65,7 +67,9 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerProblemHandlers(app);
+  // The dashboard's page fallback is known only once its files are registered (further down).
+  let pageFallback: DashboardHandle['pageFallback'] = () => false;
+  registerProblemHandlers(app, { pageFallback: (request, reply) => pageFallback(request, reply) });
   registerInputGuards(app);
 
   app.addHook('onSend', async (request, reply) => {
@@ -101,16 +105,20 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   await registerOpenApi(app);
 
   await app.register(async (scope) => systemRoutes(scope as App, { database }));
+  // After the security and auth hooks, so the dashboard's files get the same headers and CSP.
+  const dashboard = await registerDashboard(app, config.dashboardDir);
+  pageFallback = dashboard.pageFallback;
   await app.register(
     async (scope) => {
       const api = scope as App;
       identityRoutes(api, services);
       usersRoutes(api, services);
-      sessionsRoutes(api, services);
+      sessionsRoutes(api, { sessions: services.sessions, timezone: config.timezone });
       catalogRoutes(api, services);
       stockRoutes(api, services);
       customerRoutes(api, services);
       auditRoutes(api, services);
+      reportsRoutes(api, services);
     },
     { prefix: '/api/v1' },
   );

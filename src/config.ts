@@ -70,6 +70,8 @@ const envSchema = z.object({
     .refine((v) => v.slice(0, 5) < v.slice(6), 'must open before it closes')
     .default('08:00-21:00'),
   INVENTARIO_STORE_DAYS: z.string().default('mon-sat').refine((v) => parseWeekdays(v) !== undefined, 'must list days like mon-sat or mon,wed,fri'),
+  // Where the built dashboard lives (web/dist of this checkout unless set).
+  INVENTARIO_DASHBOARD_DIR: z.string().min(1).optional(),
   // CLI only: the API key `inventario audit verify --url` uses to ask a running server.
   INVENTARIO_API_KEY: z.string().min(1).optional(),
 });
@@ -110,6 +112,8 @@ export interface Config {
   bodyLimitBytes: number;
   idempotencyTtlHours: number;
   shutdownTimeoutSeconds: number;
+  /** The built dashboard's directory; undefined means this checkout's web/dist. */
+  dashboardDir: string | undefined;
   /** Benchmarks only (INVENTARIO_BENCH_DISABLE_AUDIT): no audit events are written. */
   benchDisableAudit: boolean;
   sessions: { idleTimeoutSeconds: number; absoluteTimeoutSeconds: number };
@@ -206,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    dashboardDir: e.INVENTARIO_DASHBOARD_DIR ? path.resolve(e.INVENTARIO_DASHBOARD_DIR) : undefined,
     benchDisableAudit: e.INVENTARIO_BENCH_DISABLE_AUDIT === 'true',
     sessions: { idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS, absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS },
     passwordMinLength: e.PASSWORD_MIN_LENGTH,

@@ -15,6 +15,7 @@ import { createSettingsService } from './modules/settings/service.ts';
 import { createCryptoService, type CryptoService } from './platform/crypto/service.ts';
 import { createCustomerService } from './modules/customers/service.ts';
 import { createAuditService, type AuditServiceOptions } from './modules/audit/service.ts';
+import { createReportsService } from './modules/reports/service.ts';
 
 export interface ServiceOptions {
   config: Config;
@@ -55,7 +56,8 @@ export function createServices({ config, database, auditEnabled = true, crypto: 
     alertWebhookKey: derived('alert.webhook.hmac'),
     ...auditOptions,
   });
-  return { audit, settings, identity, users, sessions, catalog, stock, critical, idempotency, crypto, customers, auditTrail };
+  const reports = createReportsService({ catalog, stock, critical, auditTrail, timezone: config.timezone });
+  return { audit, settings, identity, users, sessions, catalog, stock, critical, idempotency, crypto, customers, auditTrail, reports };
 }
 
 export type Services = ReturnType<typeof createServices>;

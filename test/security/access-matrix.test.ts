@@ -40,6 +40,8 @@ export const EXPECTED_ACCESS: Record<string, readonly Role[] | typeof PUBLIC> = 
   'GET /api/v1/stock/integrity': ALL,
   'GET /api/v1/stock/season-factors': ALL,
   'PUT /api/v1/stock/season-factors': ADMIN_MANAGER,
+  // Reports
+  'GET /api/v1/reports/summary': ALL,
   // Customers and privacy
   'POST /api/v1/customers': ADMIN_MANAGER,
   'GET /api/v1/customers': ADMIN_MANAGER,

@@ -13,7 +13,7 @@ import { verifyChain, type VerifyOptions, type VerifyReport } from '../../platfo
 import { CHECKPOINT_DIR_NAME, createCheckpointStore, fileSeedProvider, type Checkpoint, type SeedProvider } from '../../platform/audit/checkpoints.ts';
 import { defaultRuleConfig, type RuleConfig } from '../../platform/audit/rules.ts';
 import { runAnomalyRules, type AnomalyRunResult } from '../../platform/audit/anomaly.ts';
-import { findAlert, listAlerts, transitionAlert, type AlertRow } from '../../platform/audit/alerts.ts';
+import { countAlerts, findAlert, listAlerts, transitionAlert, type AlertRow } from '../../platform/audit/alerts.ts';
 import { createAlertDelivery, postWithRetry, type RetryPolicy } from '../../platform/audit/webhook.ts';
 import { auditChainOk, auditEventsSealed, auditLastCheckpointSeconds, auditPendingEvents } from '../../platform/observability/metrics.ts';
 import { createAuditRepo } from './repo.ts';
@@ -172,6 +172,9 @@ export function createAuditService(options: AuditServiceOptions) {
       const rows = await listAlerts(database.db, { status: query.status, severity: query.severity, rule: query.rule, before, limit: query.limit });
       return pageOf(rows, query.limit, (r) => [r.at.toISOString(), r.id]);
     },
+
+    /** Alerts nobody has acknowledged or closed yet. */
+    openAlertCount: () => countAlerts(database.db, 'open'),
 
     async getAlert(id: string): Promise<AlertRow> {
       const row = await findAlert(database.db, id);

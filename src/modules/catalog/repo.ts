@@ -112,6 +112,28 @@ export function createCatalogRepo(db: Queryable) {
         .orderBy(asc(products.sku));
     },
 
+    /**
+     * What the active stock is worth at cost, per category: on_hand over all locations (the stock
+     * module's published totals) × cost_price, summed exactly in numeric. Unrounded.
+     */
+    valuationByCategory() {
+      return db
+        .select({
+          category: products.category,
+          value: sql<string>`coalesce(sum(coalesce(t.on_hand, 0) * ${products.costPrice}), 0)::text`,
+          products: sql<number>`count(*)::int`,
+        })
+        .from(products)
+        .leftJoin(sql`product_stock_totals t`, sql`t.product_id = ${products.id}`)
+        .where(isNull(products.archivedAt))
+        .groupBy(products.category);
+    },
+
+    /** Every product's current cost, archived ones included (their old movements still need a value). */
+    costPrices() {
+      return db.select({ id: products.id, costPrice: products.costPrice }).from(products);
+    },
+
     async insertSupplier(row: typeof suppliers.$inferInsert): Promise<SupplierRow> {
       const [created] = await db.insert(suppliers).values(row).returning();
       return created!;

@@ -244,6 +244,11 @@ export function createCatalogService(database: Database, deps: { audit: AuditWri
     mainLocation: () => mainLocationRow(database.db),
 
     stockPolicyRows: () => createCatalogRepo(database.db).stockPolicyRows(),
+
+    /** Active products' stock at cost, per category (unrounded numeric strings). */
+    valuationByCategory: () => createCatalogRepo(database.db).valuationByCategory(),
+
+    costPrices: () => createCatalogRepo(database.db).costPrices(),
   };
 }
 

@@ -4,11 +4,20 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/types.ts';
 import { iso } from '../../platform/http/schemas.ts';
+import { permissionsOf, type Role } from '../../platform/http/permissions.ts';
 import type { SessionsService } from './sessions-service.ts';
 import { changePasswordBody, loginBody, sessionDto } from './users-schemas.ts';
 
-export function sessionsRoutes(app: App, { sessions }: { sessions: SessionsService }): void {
+export function sessionsRoutes(app: App, { sessions, timezone }: { sessions: SessionsService; timezone: string }): void {
   const idle = sessions.idleTimeoutSeconds;
+  const view = (csrfToken: string, user: { id: string; username: string; role: Role }, expiresAt: Date) => ({
+    csrf_token: csrfToken,
+    user,
+    expires_at: iso(expiresAt),
+    idle_timeout_seconds: idle,
+    permissions: permissionsOf(user.role),
+    timezone,
+  });
 
   app.post(
     '/auth/login',
@@ -19,7 +28,7 @@ export function sessionsRoutes(app: App, { sessions }: { sessions: SessionsServi
     async (request, reply) => {
       const result = await sessions.login(request.body, request);
       sessions.setCookie(reply, request, result.token);
-      return { csrf_token: result.csrfToken, user: result.user, expires_at: iso(result.expiresAt), idle_timeout_seconds: idle };
+      return view(result.csrfToken, result.user, result.expiresAt);
     },
   );
 
@@ -45,7 +54,7 @@ export function sessionsRoutes(app: App, { sessions }: { sessions: SessionsServi
     },
     async (request) => {
       const current = await sessions.current(request);
-      return { csrf_token: current.csrfToken, user: current.user, expires_at: iso(current.expiresAt), idle_timeout_seconds: idle };
+      return view(current.csrfToken, current.user, current.expiresAt);
     },
   );
 

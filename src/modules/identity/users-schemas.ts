@@ -69,6 +69,8 @@ export const sessionDto = z.object({
   user: sessionUserDto,
   expires_at: isoTimestamp.meta({ description: 'Vencimiento absoluto de la sesión' }),
   idle_timeout_seconds: z.number().int(),
+  permissions: z.array(z.string()).meta({ description: 'Permisos del rol: el panel muestra solo lo que el usuario puede hacer' }),
+  timezone: z.string().meta({ description: 'Zona horaria del comercio (IANA)' }),
 });
 
 export function toUserDto({ row, email }: UserView): z.infer<typeof userDto> {

@@ -6,6 +6,14 @@ import { stockLevels, stockMovements } from './tables.ts';
 export type MovementRow = typeof stockMovements.$inferSelect;
 export type LevelRow = typeof stockLevels.$inferSelect;
 
+export interface DailyFlowRow {
+  date: string;
+  sales_quantity: string;
+  sales_value: string;
+  receipts_quantity: string;
+  receipts_value: string;
+}
+
 export type DeltaResult = { ok: true; before: string; after: string } | { ok: false; onHand: string };
 
 export interface MovementFilter {
@@ -103,6 +111,60 @@ export function createStockRepo(db: Queryable) {
         )
         .orderBy(asc(stockLevels.productId), asc(stockLevels.locationId))
         .limit(f.limit + 1);
+    },
+
+    /**
+     * Movements recorded on a calendar day of the store (`day` is YYYY-MM-DD in `timeZone`); the
+     * bounds are computed in SQL so the created_at index serves the range.
+     */
+    async countMovementsOn(day: string, timeZone: string): Promise<number> {
+      const [row] = await queryRows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from stock_movements
+            where created_at >= (${day}::date)::timestamp at time zone ${timeZone}::text
+              and created_at < (${day}::date + 1)::timestamp at time zone ${timeZone}::text`,
+      );
+      return row?.n ?? 0;
+    },
+
+    /**
+     * Sales ('out') and receipts ('in') per store-calendar day, for the `days` days ending on
+     * `lastDay`, every day present (zeros where nothing moved). Valued at the movement's unit cost
+     * when it has one, else at the product's cost from `costs` (product id → cost, the catalog's,
+     * passed in because the stock module does not read catalog tables). Sums are exact numeric,
+     * unrounded. The costs are one jsonb object looked up by key rather than a joined record set:
+     * with stale statistics (PGlite never auto-analyzes) the planner nested-looped that join: 1.3 s
+     * for 90 days of the demo store, against ~60 ms this way (created_at index, one pass).
+     */
+    dailyFlows(f: { lastDay: string; days: number; timeZone: string; costs: Record<string, string> }) {
+      const tz = sql`${f.timeZone}::text`;
+      const cost = sql`coalesce(m.unit_cost, (p.costs ->> m.product_id::text)::numeric, 0)`;
+      return queryRows<DailyFlowRow>(
+        db,
+        sql`with days as (
+              select (${f.lastDay}::date - i) as day from generate_series(0, ${f.days - 1}::int) as i
+            ),
+            flows as (
+              select (m.created_at at time zone ${tz})::date as day,
+                     sum(-m.quantity) filter (where m.type = 'out') as sales_quantity,
+                     sum(-m.quantity * ${cost}) filter (where m.type = 'out') as sales_value,
+                     sum(m.quantity) filter (where m.type = 'in') as receipts_quantity,
+                     sum(m.quantity * ${cost}) filter (where m.type = 'in') as receipts_value
+              from stock_movements m
+              cross join (select ${JSON.stringify(f.costs)}::jsonb as costs) p
+              where m.type in ('in', 'out')
+                and m.created_at >= (${f.lastDay}::date - ${f.days - 1}::int)::timestamp at time zone ${tz}
+                and m.created_at < (${f.lastDay}::date + 1)::timestamp at time zone ${tz}
+              group by 1
+            )
+            select to_char(d.day, 'YYYY-MM-DD') as date,
+                   coalesce(f.sales_quantity, 0)::text as sales_quantity,
+                   coalesce(f.sales_value, 0)::text as sales_value,
+                   coalesce(f.receipts_quantity, 0)::text as receipts_quantity,
+                   coalesce(f.receipts_value, 0)::text as receipts_value
+            from days d left join flows f on f.day = d.day
+            order by d.day`,
+      );
     },
 
     /** Levels that disagree with the sum of their ledger, in either direction. */

@@ -7,7 +7,7 @@ import type { Database, Queryable } from '../../platform/db/types.ts';
 import { SYSTEM_CONTEXT, type AuditContext, type AuditWriter } from '../../platform/audit/writer.ts';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.ts';
 import type { CatalogService } from '../catalog/service.ts';
-import { createStockRepo, type MovementRow } from './repo.ts';
+import { createStockRepo, type DailyFlowRow, type MovementRow } from './repo.ts';
 import { StockErrors } from './errors.ts';
 import type { CountBody, MovementBody, MovementListQuery } from './schemas.ts';
 import { validationError } from '../../platform/http/errors.ts';
@@ -199,6 +199,15 @@ export function createStockService(database: Database, deps: { catalog: CatalogS
         limit: query.limit,
       });
       return pageOf(rows, query.limit, (r) => [r.productId, r.locationId]);
+    },
+
+    /** How many ledger rows were written on a store-calendar day (a transfer counts its two legs). */
+    movementsOn: (day: string) => createStockRepo(database.db).countMovementsOn(day, timezone),
+
+    /** Sales and receipts per day for the `days` days ending on `lastDay` (store time zone), zero-filled. */
+    async dailyFlows(lastDay: string, days: number): Promise<DailyFlowRow[]> {
+      const costs = Object.fromEntries((await catalog.costPrices()).map((p) => [p.id, p.costPrice]));
+      return createStockRepo(database.db).dailyFlows({ lastDay, days, timeZone: timezone, costs });
     },
 
     async integrity() {

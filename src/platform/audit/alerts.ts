@@ -90,6 +90,11 @@ export async function listAlerts(q: Queryable, filter: AlertListFilter): Promise
     .limit(filter.limit + 1);
 }
 
+export async function countAlerts(q: Queryable, status: AlertStatus): Promise<number> {
+  const [row] = await q.select({ n: sql<number>`count(*)::int` }).from(auditAlerts).where(eq(auditAlerts.status, status));
+  return row?.n ?? 0;
+}
+
 export async function findAlert(q: Queryable, id: string, forUpdate = false): Promise<AlertRow | undefined> {
   const query = q.select().from(auditAlerts).where(eq(auditAlerts.id, id));
   const [row] = forUpdate ? await query.for('update') : await query;

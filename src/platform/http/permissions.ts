@@ -32,3 +32,7 @@ export function roleHas(role: Role, permission: Permission): boolean {
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
+
+export function permissionsOf(role: Role): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((permission) => roleHas(role, permission));
+}

@@ -97,7 +97,15 @@ function stackFrames(err: Error | undefined): string | undefined {
     .join('\n');
 }
 
-export function registerProblemHandlers(app: FastifyInstance): void {
+export interface ProblemHandlerOptions {
+  /**
+   * Answers a browser's GET for an unknown page (the dashboard's client-side routes). Returns
+   * false when the request is not one it serves; the problem-details 404 follows then.
+   */
+  pageFallback?: (request: FastifyRequest, reply: FastifyReply) => boolean;
+}
+
+export function registerProblemHandlers(app: FastifyInstance, options: ProblemHandlerOptions = {}): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const known = normalizeError(error);
     if (known && known.status < 500) return sendProblem(reply, known);
@@ -115,7 +123,8 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     );
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new AppError(404, 'route.not_found', `No existe ${request.method} ${request.url.split('?')[0]}.`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    if (options.pageFallback?.(request, reply)) return reply;
+    return sendProblem(reply, new AppError(404, 'route.not_found', `No existe ${request.method} ${request.url.split('?')[0]}.`));
+  });
 }

@@ -1,0 +1,73 @@
+// Strings of the customers page.
+export const customers = {
+  title: 'Clientes',
+  newCustomer: 'Nuevo cliente',
+  intro:
+    'Los datos personales de los clientes se guardan cifrados. La lista muestra solo las iniciales; para ver un registro completo use «Ver datos».',
+  auditNotice: (user: string) =>
+    `Cada vez que usa «Ver datos» o una búsqueda encuentra a alguien, el acceso queda registrado en la auditoría a nombre de ${user}.`,
+  docTypes: { DNI: 'DNI', CUIT: 'CUIT', CUIL: 'CUIL', PASSPORT: 'Pasaporte' } as Record<string, string>,
+  fields: {
+    name: 'Nombre y apellido',
+    docType: 'Tipo de documento',
+    docNumber: 'Número de documento',
+    email: 'Email',
+    phone: 'Teléfono',
+    address: 'Dirección',
+    marketing: 'Acepta recibir promociones',
+    createdAt: 'Alta',
+    none: '—',
+  },
+  search: {
+    heading: 'Buscar un cliente',
+    by: 'Buscar por',
+    byDocument: 'Documento',
+    byEmail: 'Email',
+    anyDocType: 'Cualquier tipo',
+    exactHint:
+      'La búsqueda es exacta: escriba el documento (con o sin puntos y guiones) o el email completo. No encuentra coincidencias parciales, a propósito: así nadie puede recorrer los datos de los clientes probando letras.',
+    submit: 'Buscar',
+    searching: 'Buscando…',
+    none: 'No hay ningún cliente con ese dato. Revise que esté completo y bien escrito: la búsqueda no encuentra coincidencias parciales.',
+    found: (n: number) => (n === 1 ? 'Se encontró 1 cliente.' : `Se encontraron ${n} clientes.`),
+    resultsLabel: 'Resultado de la búsqueda',
+    clear: 'Limpiar búsqueda',
+  },
+  list: {
+    heading: 'Clientes registrados',
+    label: 'Clientes registrados, con el nombre enmascarado',
+    name: 'Cliente',
+    refShort: 'Ref.',
+    actions: 'Acciones',
+    empty: 'Todavía no hay clientes registrados.',
+    shown: (n: number) => (n === 1 ? 'Se muestra 1 cliente.' : `Se muestran ${n} clientes.`),
+  },
+  reveal: {
+    button: 'Ver datos',
+    buttonLabel: (masked: string, ref: string) => `Ver datos de ${masked} (referencia ${ref})`,
+    title: 'Datos del cliente',
+    before: (user: string) => `Al abrir este registro, el acceso queda registrado en la auditoría a nombre de ${user}.`,
+    after: (user: string, when: string) => `Este acceso quedó registrado en la auditoría a nombre de ${user} (${when}).`,
+    loading: 'Descifrando los datos…',
+    hiddenOnLeave: 'Los datos se ocultan al cerrar este panel o al salir de la página.',
+    hide: 'Ocultar datos',
+  },
+  create: {
+    heading: 'Nuevo cliente',
+    submit: 'Crear cliente',
+    saving: 'Creando…',
+    close: 'Cerrar formulario',
+    created: (masked: string) => `Cliente ${masked} creado. Puede cargar otro o cerrar el formulario.`,
+    docHint: 'DNI: 7 u 8 dígitos. CUIT/CUIL: 11 dígitos (XX-XXXXXXXX-X). Pasaporte: 6 a 20 letras o dígitos.',
+    phoneHint: 'Con código de área, por ejemplo 11 4567-8901.',
+    marketingHint: 'Marque solo si la persona lo pidió o lo aceptó expresamente.',
+    optional: 'opcional',
+  },
+  errors: {
+    'customer.duplicate': 'Ya existe un cliente con ese documento. Búsquelo por su número.',
+    'customer.erased':
+      'Los datos personales de este cliente fueron eliminados a pedido de su titular (derecho de supresión). Ya no se pueden ver ni recuperar.',
+    'customer.not_found': 'Ese cliente no existe.',
+    'crypto.decrypt_failed': 'No se pudieron descifrar los datos personales. El incidente quedó registrado; avise a la administración.',
+  } as Record<string, string>,
+} as const;
