@@ -61,6 +61,22 @@ describe.each(testEngines())('the audit API on %s', (engine) => {
     expect(nobody).toEqual({ items: [], next_cursor: null });
   });
 
+  it('names the user or API key behind each actor, so an auditor need not look them up', async () => {
+    await createProduct(t);
+    const password = 'Caballo-Bateria-Grapa-77';
+    expect((await t.call('POST', '/api/v1/users', { body: { username: 'cajera.ana', password, role: 'manager' } })).statusCode).toBe(201);
+    expect((await t.call('POST', '/api/v1/auth/login', { key: null, body: { username: 'cajera.ana', password } })).statusCode).toBe(200);
+    const auditor = await t.keyFor('auditor');
+    const items = (await t.call('GET', '/api/v1/audit/events?limit=500', { key: auditor })).json().items as Array<EventJson & { actor_name: string | null }>;
+    const byKey = items.find((e) => e.action === 'catalog.product.create');
+    expect(byKey?.actor).toMatch(/^api_key:/);
+    expect(byKey?.actor_name).toBe('test-admin');
+    const login = items.find((e) => e.action === 'auth.login' && e.outcome === 'success');
+    expect(login?.actor).toMatch(/^user:/);
+    expect(login?.actor_name).toBe('cajera.ana');
+    expect(items.filter((e) => !/^(user|api_key):/.test(e.actor)).every((e) => e.actor_name === null)).toBe(true);
+  });
+
   it('filters by time with instants and store-time-zone dates', async () => {
     const future = (await t.call('GET', '/api/v1/audit/events?from=2099-01-01')).json();
     expect(future.items).toEqual([]);

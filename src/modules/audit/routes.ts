@@ -13,7 +13,7 @@ import {
   verifyResponse,
 } from './schemas.ts';
 
-export function auditRoutes(app: App, { auditTrail }: Pick<Services, 'auditTrail'>): void {
+export function auditRoutes(app: App, { auditTrail, identity }: Pick<Services, 'auditTrail' | 'identity'>): void {
   const tags = ['audit'];
 
   app.get(
@@ -29,7 +29,8 @@ export function auditRoutes(app: App, { auditTrail }: Pick<Services, 'auditTrail
     },
     async (request) => {
       const result = await auditTrail.listEvents(request.query);
-      return { items: result.items.map(toEventDto), next_cursor: result.next_cursor };
+      const names = await identity.actorNames(result.items.map((e) => e.actor));
+      return { items: result.items.map((e) => toEventDto(e, names)), next_cursor: result.next_cursor };
     },
   );
 

@@ -29,6 +29,7 @@ export const eventDto = z.object({
   id: z.string(),
   at: isoTimestamp,
   actor: z.string(),
+  actor_name: z.string().nullable().meta({ description: 'Nombre del usuario o de la clave de API detrás de `actor`, si existe' }),
   action: z.string(),
   resource: z.string().nullable(),
   outcome: z.enum(OUTCOMES),
@@ -38,12 +39,13 @@ export const eventDto = z.object({
 });
 export type EventDto = z.infer<typeof eventDto>;
 
-export function toEventDto(row: AuditEventRow): EventDto {
+export function toEventDto(row: AuditEventRow, actorNames: ReadonlyMap<string, string> = new Map()): EventDto {
   return {
     seq: Number(row.seq),
     id: row.id,
     at: iso(row.at),
     actor: row.actor,
+    actor_name: actorNames.get(row.actor) ?? null,
     action: row.action,
     resource: row.resource,
     outcome: row.outcome as EventDto['outcome'],

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/types.ts';
-import { apiKeys } from './tables.ts';
+import { apiKeys, users } from './tables.ts';
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -36,6 +36,15 @@ export function createIdentityRepo(db: Queryable) {
         .where(eq(apiKeys.id, id))
         .returning();
       return row;
+    },
+
+    /** Display names of the given users and API keys (for labelling audit actors). */
+    async namesOf(userIds: string[], keyIds: string[]): Promise<{ users: Array<{ id: string; name: string }>; keys: Array<{ id: string; name: string }> }> {
+      const [userRows, keyRows] = await Promise.all([
+        userIds.length ? db.select({ id: users.id, name: users.username }).from(users).where(inArray(users.id, userIds)) : [],
+        keyIds.length ? db.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(inArray(apiKeys.id, keyIds)) : [],
+      ]);
+      return { users: userRows, keys: keyRows };
     },
 
     async touchLastUsed(id: string): Promise<void> {

@@ -126,6 +126,18 @@ export function createIdentityService(
 
     authenticateKey,
 
+    /**
+     * The display name behind audit actors (`user:<id>` → username, `api_key:<id>` → key name),
+     * so an auditor reads names without access to the users list. Other actors get no entry.
+     */
+    async actorNames(actors: Iterable<string>): Promise<Map<string, string>> {
+      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+      const idsOf = (kind: string) =>
+        [...new Set([...actors].filter((a) => a.startsWith(`${kind}:`)).map((a) => a.slice(kind.length + 1)))].filter((id) => uuid.test(id));
+      const found = await createIdentityRepo(database.db).namesOf(idsOf('user'), idsOf('api_key'));
+      return new Map([...found.users.map((u) => [`user:${u.id}`, u.name] as const), ...found.keys.map((k) => [`api_key:${k.id}`, k.name] as const)]);
+    },
+
     async createApiKey(input: CreateApiKeyInput, ctx: AuditContext = SYSTEM_CONTEXT): Promise<CreatedApiKey> {
       const key = generateApiKey();
       return { row: await insertKey(key, input, ctx), key };

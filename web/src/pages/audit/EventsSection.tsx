@@ -122,7 +122,16 @@ export function EventsSection() {
                         </td>
                         <td className="num">{ev.seq}</td>
                         <td>{dateTime(ev.at)}</td>
-                        <td className="mono">{ev.actor}</td>
+                        <td>
+                          {ev.actor_name ? (
+                            <>
+                              <strong>{ev.actor_name}</strong>
+                              <span className="row-meta mono">{ev.actor}</span>
+                            </>
+                          ) : (
+                            <span className="mono">{ev.actor}</span>
+                          )}
+                        </td>
                         <td className="mono">{ev.action}</td>
                         <td className="mono">{ev.resource ?? '—'}</td>
                         <td>

@@ -12,6 +12,8 @@ export interface AuditEvent {
   id: string;
   at: string;
   actor: string;
+  /** The user's or API key's name behind `actor`, when there is one. */
+  actor_name: string | null;
   action: string;
   resource: string | null;
   outcome: Outcome;
