@@ -14,6 +14,7 @@ import {
   newPage,
   openBrowser,
   startDashboard,
+  signIn,
   submitLogin,
   UI,
   type Dashboard,
@@ -72,6 +73,25 @@ describeE2E('dashboard shell (browser)', () => {
       expect(cspViolations).toEqual([]);
       // The reload's session probe answers 401 (signed out), which Chromium logs; nothing else.
       expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('after Salir, the next account on the same tab gets nothing the previous one loaded', async () => {
+    const created = await dash.api('POST', '/products', { sku: 'SHELL-CACHE-1', name: 'Yerba de la caché', category: 'almacén', unit: 'unit', cost_price: '100' });
+    expect(created.status).toBe(201);
+    const { page, context } = await newPage(browser, dash, { role: 'admin', path: '/productos' });
+    try {
+      await page.getByText('Yerba de la caché').first().waitFor();
+      await page.getByRole('button', { name: UI.logout }).click();
+      await page.getByLabel(UI.username, { exact: true }).waitFor();
+      // The tab is still on /productos. Within the 15 s the admin's product list would still
+      // count as fresh, the clerk's Productos must ask the server again: the cache was emptied.
+      const refetched = page.waitForRequest((r) => r.url().includes('/api/v1/products') && r.method() === 'GET', { timeout: 10_000 });
+      await signIn(page, dash.users.clerk);
+      await refetched;
+      await page.getByText('Yerba de la caché').first().waitFor();
     } finally {
       await context.close();
     }

@@ -175,6 +175,13 @@ describeE2E('stock (browser)', () => {
       expect(await onHand(p.id)).toBe('3');
       expect(await movements(p.id)).toHaveLength(1);
       expect(await checkAxe(page)).toEqual([]);
+
+      // Stock arrives meanwhile; the same sale submitted again is a new attempt (not a replay
+      // of the stored refusal) and goes through.
+      expect((await dash.api('POST', '/stock/movements', { product_id: p.id, type: 'in', quantity: '4' })).status).toBe(201);
+      await submitButton(page).click();
+      await confirmation(page).getByText(/3 u\. → 2 u\.|7 u\. → 2 u\./).waitFor();
+      expect(await onHand(p.id)).toBe('2');
       expect(cspViolations).toEqual([]);
     } finally {
       await context.close();

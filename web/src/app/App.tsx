@@ -103,7 +103,9 @@ function Gate() {
   const { session } = useSession();
   if (session === undefined) return <Loading rows={3} />;
   if (session === null) return <SignedOut />;
-  return <SignedInApp />;
+  // Keyed by account: another person signing in over an expired session starts from a fresh page,
+  // while the same person keeps what they had typed.
+  return <SignedInApp key={session.user.id} />;
 }
 
 export function App() {

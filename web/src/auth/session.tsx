@@ -1,6 +1,7 @@
 // Who is signed in, what they may do, and the sign-in/sign-out calls. The CSRF token lives
 // only in memory; a reload gets it back from GET /auth/session.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { ApiError, onSessionExpired, request, setCsrfToken } from '../api/client.ts';
 import type { Session } from '../api/types.ts';
 import { setStoreTimeZone } from '../lib/format.ts';
@@ -41,6 +42,7 @@ function adopt(session: Session): Session {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const [expired, setExpired] = useState(false);
+  const queryClient = useQueryClient();
 
   useEffect(() => {
     request<Session>('GET', '/auth/session', { quietUnauthorized: true })
@@ -52,19 +54,26 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const login = useCallback(async (username: string, password: string) => {
     const s = await request<Session>('POST', '/auth/login', { body: { username, password }, quietUnauthorized: true });
-    setSession(adopt(s));
+    // Another account signing in (after an expiry, on a shared tablet) must not see what the
+    // previous one loaded.
+    setSession((previous) => {
+      if (previous && previous.user.id !== s.user.id) queryClient.clear();
+      return adopt(s);
+    });
     setExpired(false);
-  }, []);
+  }, [queryClient]);
 
   const logout = useCallback(async () => {
     try {
       await request<void>('POST', '/auth/logout', { quietUnauthorized: true });
     } finally {
       setCsrfToken(null);
+      // Nothing the account loaded stays in the tab's memory after Salir.
+      queryClient.clear();
       setSession(null);
       setExpired(false);
     }
-  }, []);
+  }, [queryClient]);
 
   const value = useMemo<SessionState>(
     () => ({

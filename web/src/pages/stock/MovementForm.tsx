@@ -117,6 +117,12 @@ export function MovementForm({ initialProductId, initialType }: { initialProduct
       { body: built.body, key: attempt.current.key },
       {
         onSuccess: succeeded,
+        onError: (err) => {
+          // A definite refusal (409 stock.insufficient, 400 …) is stored by the server under this
+          // key: trying again later (after a receipt, say) is a new submission with a new key.
+          // Lost answers, 5xx and "still in progress" keep the key so a retry cannot double-record.
+          if (err instanceof ApiError && err.status < 500 && err.code !== 'idempotency.in_progress') attempt.current = null;
+        },
         onSettled: () => {
           inFlight.current = false;
         },
