@@ -157,6 +157,7 @@ describe('audit reports', () => {
     id: 'e1',
     at: '2026-03-04T15:00:00.000Z',
     actor: '=HYPERLINK("http://evil")',
+    actor_name: null,
     action: 'catalog.product.create',
     resource: '<script>alert(1)</script>',
     outcome: 'success',
