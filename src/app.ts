@@ -25,6 +25,9 @@ import { stockRoutes } from './modules/stock/routes.ts';
 import { customerRoutes } from './modules/customers/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { reportsRoutes } from './modules/reports/routes.ts';
+import { invoicesRoutes } from './modules/invoices/routes.ts';
+import { forecastRoutes } from './modules/forecast/routes.ts';
+import { pricingRoutes } from './modules/pricing/routes.ts';
 import { configureValidationLocale } from './platform/http/validation-locale.ts';
 
 export interface AppDeps {
@@ -119,6 +122,9 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       customerRoutes(api, services);
       auditRoutes(api, services);
       reportsRoutes(api, services);
+      invoicesRoutes(api, services);
+      forecastRoutes(api, services);
+      pricingRoutes(api, services);
     },
     { prefix: '/api/v1' },
   );

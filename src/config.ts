@@ -74,6 +74,20 @@ const envSchema = z.object({
   INVENTARIO_DASHBOARD_DIR: z.string().min(1).optional(),
   // CLI only: the API key `inventario audit verify --url` uses to ask a running server.
   INVENTARIO_API_KEY: z.string().min(1).optional(),
+  // Scheduled reprice (off unless days are given): on these weekdays, once the store-local time
+  // reaches PRICING_AUTO_REPRICE_AT, every active product is repriced once for that day.
+  PRICING_AUTO_REPRICE_DAYS: z.string().optional().refine((v) => v === undefined || parseWeekdays(v) !== undefined, 'must list days like mon, mon-sat or mon,thu'),
+  PRICING_AUTO_REPRICE_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 07:00').default('07:00'),
+  // Demand forecasting: worker threads, history window, refresh period, reorder policy.
+  FORECAST_WORKERS: z.coerce.number().int().min(0).max(8).default(2),
+  FORECAST_HISTORY_DAYS: z.coerce.number().int().min(28).max(730).default(365),
+  FORECAST_REFRESH_SECONDS: positiveInt.max(86_400).default(300),
+  FORECAST_SERVICE_LEVEL: z.coerce.number().gt(0.5).lt(1).default(0.95),
+  FORECAST_REVIEW_DAYS: z.coerce.number().int().min(0).max(90).default(7),
+  // OCR of invoice photos (tesseract.js): engines at once (each a worker thread of ~150 MB) and
+  // the time an upload waits for a page's text before 504 invoice.ocr_timeout.
+  OCR_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
+  OCR_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(30),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -134,6 +148,15 @@ export interface Config {
   };
   /** CLI only: API key for commands that ask a running server (`--url`). */
   cliApiKey: string | undefined;
+  /** The scheduled reprice: ISO weekdays (1 = Monday) and store-local time; undefined = off. */
+  pricing: { autoReprice: { days: number[]; at: string } | undefined };
+  /**
+   * Demand forecasting: worker threads (0 = inline), days of history, how often the scheduler
+   * refreshes stale forecasts, the reorder service level and review period (days).
+   */
+  forecast: { workers: number; historyDays: number; refreshSeconds: number; serviceLevel: number; reviewDays: number };
+  /** OCR of invoice photos: engines (worker threads) at once, and the per-page time limit. */
+  ocr: { concurrency: number; timeoutSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -229,6 +252,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       storeHours: { open: e.INVENTARIO_STORE_HOURS.slice(0, 5), close: e.INVENTARIO_STORE_HOURS.slice(6), days: parseWeekdays(e.INVENTARIO_STORE_DAYS)! },
     },
     cliApiKey: e.INVENTARIO_API_KEY,
+    pricing: {
+      autoReprice: e.PRICING_AUTO_REPRICE_DAYS ? { days: parseWeekdays(e.PRICING_AUTO_REPRICE_DAYS)!, at: e.PRICING_AUTO_REPRICE_AT } : undefined,
+    },
+    forecast: {
+      workers: e.FORECAST_WORKERS,
+      historyDays: e.FORECAST_HISTORY_DAYS,
+      refreshSeconds: e.FORECAST_REFRESH_SECONDS,
+      serviceLevel: e.FORECAST_SERVICE_LEVEL,
+      reviewDays: e.FORECAST_REVIEW_DAYS,
+    },
+    ocr: {
+      concurrency: e.OCR_CONCURRENCY,
+      timeoutSeconds: e.OCR_TIMEOUT_SECONDS,
+    },
   };
 }
 

@@ -16,6 +16,12 @@ import { createCryptoService, type CryptoService } from './platform/crypto/servi
 import { createCustomerService } from './modules/customers/service.ts';
 import { createAuditService, type AuditServiceOptions } from './modules/audit/service.ts';
 import { createReportsService } from './modules/reports/service.ts';
+import { createInvoicesService } from './modules/invoices/service.ts';
+import { createInvoiceFileStore } from './modules/invoices/storage.ts';
+import { createTesseractOcr } from './modules/invoices/extraction/ocr.ts';
+import { createDemandHistoryService } from './modules/stock/demand.ts';
+import { createForecastService } from './modules/forecast/service.ts';
+import { createPricingService, recordCatalogPriceChange } from './modules/pricing/service.ts';
 
 export interface ServiceOptions {
   config: Config;
@@ -38,9 +44,12 @@ export function createServices({ config, database, auditEnabled = true, crypto: 
   const users = createUsersService(database, { audit, crypto, passwordMinLength: config.passwordMinLength });
   const sessions = createSessionsService(database, { audit, lockout, users, config });
   const identity = createIdentityService(database, { audit, sessions, lockout });
-  const catalog = createCatalogService(database, { audit });
+  // Sale prices set by product creates/edits land in the pricing module's history.
+  const catalog = createCatalogService(database, { audit, onSalePriceChange: recordCatalogPriceChange });
   const stock = createStockService(database, { catalog, audit, timezone: config.timezone });
   const critical = createCriticalService({ catalog, settings, audit, database, timezone: config.timezone });
+  const stockDemand = createDemandHistoryService(database, { timezone: config.timezone });
+  const forecast = createForecastService(database, { catalog, critical, demand: stockDemand, timezone: config.timezone, config: config.forecast });
   const idempotency = createIdempotencyStore(database, { ttlHours: config.idempotencyTtlHours });
   const customers = createCustomerService(database, { crypto, audit });
   // Checkpoint signatures and alert webhook HMACs use keys derived from the master key.
@@ -56,8 +65,12 @@ export function createServices({ config, database, auditEnabled = true, crypto: 
     alertWebhookKey: derived('alert.webhook.hmac'),
     ...auditOptions,
   });
-  const reports = createReportsService({ catalog, stock, critical, auditTrail, timezone: config.timezone });
-  return { audit, settings, identity, users, sessions, catalog, stock, critical, idempotency, crypto, customers, auditTrail, reports };
+  const pricing = createPricingService({ database, catalog, stock, settings, audit, timezone: config.timezone });
+  // OCR engines start on the first photo and stop when the app closes (invoices.close()).
+  const ocr = createTesseractOcr({ concurrency: config.ocr.concurrency, timeoutMs: config.ocr.timeoutSeconds * 1000 });
+  const invoices = createInvoicesService(database, { catalog, stock, audit, files: createInvoiceFileStore(config.dataDir), ocr });
+  const reports = createReportsService({ catalog, stock, critical, auditTrail, invoices, timezone: config.timezone });
+  return { audit, settings, identity, users, sessions, catalog, stock, critical, idempotency, crypto, customers, auditTrail, reports, pricing, stockDemand, forecast, invoices };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -9,6 +9,8 @@ import { DataDirLockedError } from '../platform/db/data-dir-lock.ts';
 import { createLogger } from '../platform/observability/logger.ts';
 import { startJob } from '../platform/jobs/scheduler.ts';
 import { startAuditJobs } from '../modules/audit/jobs.ts';
+import { startForecastJobs } from '../modules/forecast/jobs.ts';
+import { startPricingJobs } from '../modules/pricing/jobs.ts';
 import { createAuditWriter, SYSTEM_CONTEXT } from '../platform/audit/writer.ts';
 import { configOrExit } from './context.ts';
 import { fail } from './output.ts';
@@ -58,6 +60,8 @@ export async function serve(): Promise<void> {
       return { idempotency_records_removed: idempotencyRecords, sessions_removed: sessions };
     }),
     startAuditJobs(services.auditTrail, { database, logger }),
+    startForecastJobs(services.forecast, { database, logger, everyMs: config.forecast.refreshSeconds * 1000 }),
+    startPricingJobs(services.pricing, { database, logger, schedule: config.pricing.autoReprice }),
   ];
 
   let closing = false;

@@ -14,6 +14,9 @@ const SECTIONS = [
   { path: '/stock', name: 'stock', label: 'Stock' },
   { path: '/critico', name: 'critico', label: 'Crítico' },
   { path: '/proveedores', name: 'proveedores', label: 'Proveedores' },
+  { path: '/precios', name: 'precios', label: 'Precios' },
+  { path: '/facturas', name: 'facturas', label: 'Facturas' },
+  { path: '/compras', name: 'compras', label: 'Compras sugeridas' },
   { path: '/clientes', name: 'clientes', label: 'Clientes' },
   { path: '/auditoria', name: 'auditoria', label: 'Auditoría' },
   { path: '/usuarios', name: 'usuarios', label: 'Usuarios y claves' },
@@ -131,7 +134,7 @@ describeE2E('every dashboard page (browser)', () => {
         const navLabels = await page.locator(`${UI.nav} a`).allTextContents();
         const visible = SECTIONS.filter((s) => navLabels.includes(s.label));
         expect(visible.map((s) => s.path)).toEqual(
-          role === 'clerk' ? ['/', '/productos', '/stock', '/critico', '/proveedores'] : ['/', '/productos', '/stock', '/critico', '/proveedores', '/auditoria'],
+          role === 'clerk' ? ['/', '/productos', '/stock', '/critico', '/proveedores', '/facturas', '/compras'] : ['/', '/productos', '/stock', '/critico', '/proveedores', '/compras', '/auditoria'],
         );
         for (const section of visible) {
           const csp = cspViolations.length;

@@ -147,13 +147,12 @@ describe.each(testEngines())('the home page summary on %s', (engine) => {
     expect((await summary('?days=90')).daily).toHaveLength(90);
   });
 
-  it('says where and when: as_of, the store time zone and no invoices yet', async () => {
+  it('says where and when: as_of and the store time zone', async () => {
     const before = Date.now();
     const s = await summary();
     expect(Date.parse(s.as_of)).toBeGreaterThanOrEqual(before - 1000);
     expect(s.as_of).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     expect(s.timezone).toBe(t.config.timezone);
-    expect(s.invoices_pending).toBeNull();
   });
 
   it('shows open audit alerts to admin and auditor only, and null to manager and clerk', async () => {
@@ -186,5 +185,27 @@ describe.each(testEngines())('the home page summary on %s', (engine) => {
 
   it('refuses anonymous callers', async () => {
     expect((await t.call('GET', '/api/v1/reports/summary', { key: null })).statusCode).toBe(401);
+  });
+
+  // Last: confirming an invoice changes the stock value the tests above check.
+  it('counts the supplier invoices waiting for review (drafts), not the confirmed ones', async () => {
+    const before = (await summary()).invoices_pending;
+    expect(before).toBe(0);
+    const product = await createProduct(t);
+    const draft = async (number: number) => {
+      const res = await t.call('POST', '/api/v1/invoices', {
+        body: {
+          header: { letter: 'C', point_of_sale: 1, number, issuer_cuit: '30-71234567-1' },
+          lines: [{ description: 'x', quantity: '1', unit_price: '10', product_id: product.id }],
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    const first = await draft(1);
+    await draft(2);
+    expect((await summary()).invoices_pending).toBe(2);
+    expect((await t.call('POST', `/api/v1/invoices/${first}/confirm`)).statusCode).toBe(200);
+    expect((await summary()).invoices_pending).toBe(1);
   });
 });

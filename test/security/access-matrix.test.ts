@@ -40,8 +40,26 @@ export const EXPECTED_ACCESS: Record<string, readonly Role[] | typeof PUBLIC> = 
   'GET /api/v1/stock/integrity': ALL,
   'GET /api/v1/stock/season-factors': ALL,
   'PUT /api/v1/stock/season-factors': ADMIN_MANAGER,
+  // Pricing
+  'GET /api/v1/pricing/settings': ADMIN_MANAGER,
+  'PUT /api/v1/pricing/settings': ADMIN_MANAGER,
+  'GET /api/v1/products/{id}/price-quote': ALL,
+  'POST /api/v1/pricing/reprice': ADMIN_MANAGER,
+  'GET /api/v1/products/{id}/price-history': ALL,
+  'GET /api/v1/pricing/changes': ALL,
+  'GET /api/v1/pricing/runs': ADMIN_MANAGER,
   // Reports
   'GET /api/v1/reports/summary': ALL,
+  // Forecasting
+  'GET /api/v1/forecast/reorder': ALL,
+  'GET /api/v1/products/{id}/forecast': ALL,
+  // Supplier invoices: clerks upload; managers edit and confirm; everyone reads.
+  'POST /api/v1/invoices': MOVERS,
+  'GET /api/v1/invoices': ALL,
+  'GET /api/v1/invoices/{id}': ALL,
+  'PATCH /api/v1/invoices/{id}': ADMIN_MANAGER,
+  'POST /api/v1/invoices/{id}/confirm': ADMIN_MANAGER,
+  'GET /api/v1/invoices/{id}/file': ALL,
   // Customers and privacy
   'POST /api/v1/customers': ADMIN_MANAGER,
   'GET /api/v1/customers': ADMIN_MANAGER,

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/types.ts';
 import { locations, products, suppliers } from './tables.ts';
 
@@ -127,6 +127,59 @@ export function createCatalogRepo(db: Queryable) {
         .leftJoin(sql`product_stock_totals t`, sql`t.product_id = ${products.id}`)
         .where(isNull(products.archivedAt))
         .groupBy(products.category);
+    },
+
+    /**
+     * Active products with what pricing needs, optionally one category or a set of ids, by id.
+     * `lock` takes FOR NO KEY UPDATE: a reprice waits for (and blocks) other price and cost
+     * writers of those rows, but not stock movements, which only take FOR KEY SHARE.
+     */
+    pricingRows(f: { category?: string | undefined; ids?: string[] | undefined; lock?: boolean }) {
+      const query = db
+        .select({
+          id: products.id,
+          sku: products.sku,
+          name: products.name,
+          category: products.category,
+          unit: products.unit,
+          barcode: products.barcode,
+          costPrice: products.costPrice,
+          salePrice: products.salePrice,
+          vatRate: products.vatRate,
+          costUpdatedAt: products.costUpdatedAt,
+        })
+        .from(products)
+        .where(
+          and(
+            isNull(products.archivedAt),
+            f.category ? eq(products.category, f.category.toLowerCase()) : undefined,
+            f.ids ? inArray(products.id, f.ids) : undefined,
+          ),
+        )
+        .orderBy(asc(products.id));
+      return f.lock ? query.for('no key update') : query;
+    },
+
+    /** Sets many sale prices in one statement. */
+    async setSalePrices(changes: { id: string; price: string }[]): Promise<void> {
+      if (changes.length === 0) return;
+      const values = sql.join(
+        changes.map((c) => sql`(${c.id}::uuid, ${c.price}::numeric)`),
+        sql`, `,
+      );
+      await db.execute(
+        sql`update products set sale_price = v.price, updated_at = now()
+            from (values ${values}) as v(id, price) where products.id = v.id`,
+      );
+    },
+
+    /** Names and codes of some products (archived included), for price lists and labels. */
+    productLabels(ids: string[]) {
+      if (ids.length === 0) return Promise.resolve([]);
+      return db
+        .select({ id: products.id, sku: products.sku, name: products.name, category: products.category, unit: products.unit, barcode: products.barcode, vatRate: products.vatRate })
+        .from(products)
+        .where(inArray(products.id, ids));
     },
 
     /** Every product's current cost, archived ones included (their old movements still need a value). */

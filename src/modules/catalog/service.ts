@@ -24,7 +24,26 @@ function assertStockBounds(min: string | undefined, max: string | null | undefin
   }
 }
 
-export function createCatalogService(database: Database, deps: { audit: AuditWriter }) {
+/** A product's sale price changed by a catalog write: the pricing module keeps the history. */
+export interface SalePriceChange {
+  productId: string;
+  oldPrice: string | null;
+  newPrice: string | null;
+  reason: 'product_create' | 'product_edit';
+  actor: string;
+}
+
+export interface CatalogDeps {
+  audit: AuditWriter;
+  /** Called inside the write's transaction whenever a create or edit sets or changes sale_price. */
+  onSalePriceChange?: (tx: Queryable, change: SalePriceChange) => Promise<void>;
+}
+
+function samePrice(a: string | null, b: string | null): boolean {
+  return a === null || b === null ? a === b : new Decimal(a).eq(b);
+}
+
+export function createCatalogService(database: Database, deps: CatalogDeps) {
   const { audit } = deps;
   let mainLocation: LocationRow | undefined;
 
@@ -65,6 +84,9 @@ export function createCatalogService(database: Database, deps: { audit: AuditWri
           outcome: 'success',
           details: { sku: row.sku },
         });
+        if (row.salePrice !== null) {
+          await deps.onSalePriceChange?.(tx, { productId: row.id, oldPrice: null, newPrice: row.salePrice, reason: 'product_create', actor: ctx.actor });
+        }
         return { ...row, onHand: '0' };
       });
     },
@@ -122,6 +144,15 @@ export function createCatalogService(database: Database, deps: { audit: AuditWri
           outcome: 'success',
           details: { sku: current.sku, fields: Object.keys(patch).sort() },
         });
+        if (patch.sale_price !== undefined && !samePrice(current.salePrice, updated!.salePrice)) {
+          await deps.onSalePriceChange?.(tx, {
+            productId: id,
+            oldPrice: current.salePrice,
+            newPrice: updated!.salePrice,
+            reason: 'product_edit',
+            actor: ctx.actor,
+          });
+        }
         return { ...updated!, onHand: current.onHand };
       });
     },
@@ -249,6 +280,15 @@ export function createCatalogService(database: Database, deps: { audit: AuditWri
     valuationByCategory: () => createCatalogRepo(database.db).valuationByCategory(),
 
     costPrices: () => createCatalogRepo(database.db).costPrices(),
+
+    /** Active products with their cost, price and IVA rate, for pricing; `lock` inside a reprice. */
+    pricingRows: (db: Queryable, f: { category?: string | undefined; ids?: string[] | undefined; lock?: boolean }) =>
+      createCatalogRepo(db).pricingRows(f),
+
+    /** Sets sale prices inside the caller's transaction (the pricing module's reprice). */
+    setSalePrices: (tx: Queryable, changes: { id: string; price: string }[]) => createCatalogRepo(tx).setSalePrices(changes),
+
+    productLabels: (ids: string[]) => createCatalogRepo(database.db).productLabels(ids),
   };
 }
 

@@ -31,7 +31,7 @@ export const summaryResponse = z.object({
   products_active: z.number().int(),
   below_min_count: z.number().int(),
   movements_today: z.number().int(),
-  invoices_pending: z.number().int().nullable().meta({ description: 'Facturas sin procesar; null hasta que exista el módulo de facturas' }),
+  invoices_pending: z.number().int().nullable().meta({ description: 'Facturas en borrador que esperan revisión' }),
   open_alerts: z.number().int().nullable().meta({ description: 'Alertas de auditoría abiertas; null si el rol no tiene audit:read' }),
   daily: z.array(dailyPoint),
   value_by_category: z.array(categoryValue),

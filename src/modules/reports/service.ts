@@ -3,6 +3,7 @@
 import { Decimal } from 'decimal.js';
 import type { AuditService } from '../audit/service.ts';
 import type { CatalogService } from '../catalog/service.ts';
+import type { InvoicesService } from '../invoices/service.ts';
 import type { CriticalService } from '../stock/critical.ts';
 import type { StockService } from '../stock/service.ts';
 import { fixed, quantity } from '../../platform/http/schemas.ts';
@@ -26,21 +27,23 @@ export function createReportsService(deps: {
   stock: StockService;
   critical: CriticalService;
   auditTrail: AuditService;
+  invoices: Pick<InvoicesService, 'pendingCount'>;
   timezone: string;
 }) {
-  const { catalog, stock, critical, auditTrail, timezone } = deps;
+  const { catalog, stock, critical, auditTrail, invoices, timezone } = deps;
 
   return {
     async summary(options: SummaryOptions): Promise<Summary> {
       const asOf = options.now ?? new Date();
       // One "today" for every figure, so the critical list and the series agree on the day.
       const today = localDate(asOf, timezone);
-      const [categories, criticalList, movementsToday, daily, openAlerts] = await Promise.all([
+      const [categories, criticalList, movementsToday, daily, openAlerts, invoicesPending] = await Promise.all([
         catalog.valuationByCategory(),
         critical.criticalList(today),
         stock.movementsOn(today),
         stock.dailyFlows(today, options.days),
         options.includeOpenAlerts ? auditTrail.openAlertCount() : Promise.resolve(null),
+        invoices.pendingCount(),
       ]);
 
       // Sorted and totalled on the exact values; rounded to cents only for display.
@@ -57,8 +60,8 @@ export function createReportsService(deps: {
         products_active: byValue.reduce((n, c) => n + c.products, 0),
         below_min_count: criticalList.items.length,
         movements_today: movementsToday,
-        // The invoices module does not exist yet.
-        invoices_pending: null,
+        // Drafts waiting for review.
+        invoices_pending: invoicesPending,
         open_alerts: openAlerts,
         daily: daily.map((d) => ({
           date: d.date,

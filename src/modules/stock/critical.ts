@@ -69,6 +69,21 @@ export function createCriticalService(deps: {
       return { date: day, season, items };
     },
 
+    /**
+     * Every active product's season-adjusted minimum on `date` (default today), by product id,
+     * with the same rule as the critical list; products without a minimum are absent (theirs is 0).
+     * The forecasting module's reorder point never goes below it.
+     */
+    async adjustedMinimums(date?: string): Promise<Map<string, string>> {
+      const season = seasonOfDate(date ?? localDate(new Date(), deps.timezone));
+      const settings = await deps.settings.get(SEASON_SETTINGS);
+      const result = new Map<string, string>();
+      for (const p of await deps.catalog.stockPolicyRows()) {
+        result.set(p.id, adjustedMinimum(p.minStock, seasonFactor(settings, season, p.category), p.unit).toFixed());
+      }
+      return result;
+    },
+
     getSeasonSettings: () => deps.settings.get(SEASON_SETTINGS),
     /** Settings changes are audited with the whole new value (factors are not personal data). */
     putSeasonSettings: (value: SeasonSettings, ctx: AuditContext) =>

@@ -167,6 +167,21 @@ export function createStockRepo(db: Queryable) {
       );
     },
 
+    /**
+     * The latest `in` movement with a unit cost per product (all products, or some): when each
+     * product's cost was last confirmed by a receipt. Served by the (product_id, created_at) index.
+     */
+    lastCostedReceipts(productIds?: string[]) {
+      const only = productIds ? sql`and product_id in (${sql.join(productIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
+      return queryRows<{ product_id: string; at: Date | string; unit_cost: string }>(
+        db,
+        sql`select distinct on (product_id) product_id, created_at as at, unit_cost::text as unit_cost
+            from stock_movements
+            where type = 'in' and unit_cost is not null ${only}
+            order by product_id, created_at desc, id desc`,
+      );
+    },
+
     /** Levels that disagree with the sum of their ledger, in either direction. */
     integrityMismatches() {
       return queryRows<{ product_id: string; location_id: string; level: string | null; ledger: string | null }>(

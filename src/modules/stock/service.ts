@@ -210,6 +210,16 @@ export function createStockService(database: Database, deps: { catalog: CatalogS
       return createStockRepo(database.db).dailyFlows({ lastDay, days, timeZone: timezone, costs });
     },
 
+    /**
+     * When each product's cost was last confirmed by a receipt (its latest `in` with a unit cost),
+     * for the pricing module; `db` may be the caller's transaction. Empty ids → empty map.
+     */
+    async lastCostedReceipts(db: Queryable, productIds?: string[]): Promise<Map<string, { at: Date; unitCost: string }>> {
+      if (productIds && productIds.length === 0) return new Map();
+      const rows = await createStockRepo(db).lastCostedReceipts(productIds);
+      return new Map(rows.map((r) => [r.product_id, { at: r.at instanceof Date ? r.at : new Date(r.at), unitCost: r.unit_cost }]));
+    },
+
     async integrity() {
       const repo = createStockRepo(database.db);
       const [mismatches, productsChecked] = [await repo.integrityMismatches(), await repo.countCheckedProducts()];

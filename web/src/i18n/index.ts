@@ -5,7 +5,10 @@ import { common } from './es-AR/common.ts';
 import { critical } from './es-AR/critical.ts';
 import { customers } from './es-AR/customers.ts';
 import { home } from './es-AR/home.ts';
+import { invoices } from './es-AR/invoices.ts';
+import { pricing } from './es-AR/pricing.ts';
 import { products } from './es-AR/products.ts';
+import { purchasing } from './es-AR/purchasing.ts';
 import { stock } from './es-AR/stock.ts';
 import { suppliers } from './es-AR/suppliers.ts';
 import { users } from './es-AR/users.ts';
@@ -22,6 +25,9 @@ export const t = {
   customers,
   audit,
   users,
+  pricing,
+  purchasing,
+  invoices,
 };
 
 export type Strings = typeof t;

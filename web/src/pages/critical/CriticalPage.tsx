@@ -13,7 +13,7 @@ import { Field } from '../../components/form.tsx';
 import { QueryView } from '../../components/states.tsx';
 import { t } from '../../i18n/index.ts';
 import { calendarDate, dateTime, quantity, todayInStore } from '../../lib/format.ts';
-import { formatDayInput, parseDayInput } from '../stock/dates.ts';
+import { formatDayInput, parseDayInput } from '../../lib/dates.ts';
 import { compareDecimal, isZero } from '../../lib/decimal.ts';
 import './critical.css';
 

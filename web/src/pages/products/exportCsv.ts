@@ -3,7 +3,7 @@ import { fetchAll } from '../../api/client.ts';
 import type { Product, Supplier } from '../../api/types.ts';
 import { t } from '../../i18n/index.ts';
 import { todayInStore } from '../../lib/format.ts';
-import { buildCsv, downloadText, type CsvCell } from './csv.ts';
+import { buildCsv, downloadText, type CsvCell } from '../../lib/csv.ts';
 import { toCsvDecimal } from '../../lib/decimal.ts';
 import { apiQuery, type ProductFilters } from './queries.ts';
 import { unitLabel } from './ProductTable.tsx';

@@ -11,7 +11,7 @@ import { Field, SelectField } from '../../components/form.tsx';
 import { ErrorState, QueryView } from '../../components/states.tsx';
 import { t } from '../../i18n/index.ts';
 import { dateTime, money } from '../../lib/format.ts';
-import { dayEndInstant, dayStartInstant, parseDayInput } from './dates.ts';
+import { dayEndInstant, dayStartInstant, parseDayInput } from '../../lib/dates.ts';
 import { locationName, productMatches, qtyWithUnit, signedQuantity, useLocations, useProductIndex } from './reference.ts';
 
 const s = t.stock.history;

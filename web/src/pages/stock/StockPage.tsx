@@ -1,10 +1,9 @@
 // Stock: record movements (scan → quantity → Enter), levels per location, the movement history
-// and the physical count. Tabs live in the address (?tab=) so a tab can be bookmarked; a tab once
-// opened stays mounted (hidden), so switching to look something up keeps what was typed.
-import { useRef, useState, type KeyboardEvent } from 'react';
-import { useLocation, useSearch } from 'wouter';
+// and the physical count, as tabs (components/Tabs.tsx: in the address, kept mounted once opened).
+import { useSearch } from 'wouter';
 import { useSignedIn } from '../../auth/session.tsx';
 import { Page } from '../../components/Page.tsx';
+import { Tabs } from '../../components/Tabs.tsx';
 import { t } from '../../i18n/index.ts';
 import { CountTab } from './CountTab.tsx';
 import { HistoryTab } from './HistoryTab.tsx';
@@ -24,31 +23,9 @@ const LABELS: Record<TabId, string> = {
 export default function StockPage() {
   const { can } = useSignedIn();
   const search = new URLSearchParams(useSearch());
-  const [path, navigate] = useLocation();
   const tabs: TabId[] = can('stock:move') ? ['movimiento', 'niveles', 'historial', 'conteo'] : ['niveles', 'historial', 'conteo'];
-  const requested = search.get('tab') as TabId | null;
-  const tab: TabId = requested && tabs.includes(requested) ? requested : tabs[0]!;
   const productId = search.get('producto') ?? undefined;
   const initialType = search.get('tipo') === 'in' ? 'in' : undefined;
-  const [visited, setVisited] = useState<TabId[]>([tab]);
-  const buttons = useRef<Partial<Record<TabId, HTMLButtonElement | null>>>({});
-
-  function open(next: TabId, focus = false) {
-    setVisited((v) => (v.includes(next) ? v : [...v, next]));
-    const params = new URLSearchParams(search);
-    params.set('tab', next);
-    navigate(`${path}?${params.toString()}`, { replace: true });
-    if (focus) buttons.current[next]?.focus();
-  }
-
-  function onKeyDown(event: KeyboardEvent) {
-    const i = tabs.indexOf(tab);
-    const target =
-      event.key === 'ArrowRight' ? tabs[(i + 1) % tabs.length] : event.key === 'ArrowLeft' ? tabs[(i - 1 + tabs.length) % tabs.length] : event.key === 'Home' ? tabs[0] : event.key === 'End' ? tabs[tabs.length - 1] : undefined;
-    if (!target) return;
-    event.preventDefault();
-    open(target, true);
-  }
 
   const panel = (id: TabId) => {
     switch (id) {
@@ -65,32 +42,7 @@ export default function StockPage() {
 
   return (
     <Page title={t.stock.title}>
-      <div className="tabs no-print" role="tablist" aria-label={t.stock.tabsLabel} onKeyDown={onKeyDown}>
-        {tabs.map((id) => (
-          <button
-            key={id}
-            ref={(el) => {
-              buttons.current[id] = el;
-            }}
-            type="button"
-            role="tab"
-            id={`stock-tab-${id}`}
-            aria-selected={tab === id}
-            aria-controls={`stock-panel-${id}`}
-            tabIndex={tab === id ? 0 : -1}
-            onClick={() => open(id)}
-          >
-            {LABELS[id]}
-          </button>
-        ))}
-      </div>
-      {tabs
-        .filter((id) => id === tab || visited.includes(id))
-        .map((id) => (
-          <div key={id} role="tabpanel" id={`stock-panel-${id}`} aria-labelledby={`stock-tab-${id}`} hidden={id !== tab} className={`stock-panel panel-${id}`}>
-            {panel(id)}
-          </div>
-        ))}
+      <Tabs idPrefix="stock" label={t.stock.tabsLabel} tabs={tabs} labels={LABELS} panel={panel} panelClassName="stock-panel" />
     </Page>
   );
 }

@@ -8,7 +8,8 @@ import { useSignedIn } from '../../auth/session.tsx';
 import { Field, SelectField, fieldError } from '../../components/form.tsx';
 import { t } from '../../i18n/index.ts';
 import { todayInStore } from '../../lib/format.ts';
-import { endOfDayIso, formLevelMessage, roleOptions, type CreatedApiKey } from './model.ts';
+import { dayEndInstant } from '../../lib/dates.ts';
+import { formLevelMessage, roleOptions, type CreatedApiKey } from './model.ts';
 import { SecretBox } from './SecretBox.tsx';
 
 interface Draft {
@@ -27,7 +28,7 @@ export function ApiKeyCreateForm({ onClose }: { onClose: () => void }) {
   const [secret, setSecret] = useState<{ name: string; key: string } | null>(null);
   const create = useMutation({
     mutationFn: (d: Draft) =>
-      api.post<CreatedApiKey>('/api-keys', { name: d.name, role: d.role, expires_at: d.expires ? endOfDayIso(d.expires, timezone) : null }),
+      api.post<CreatedApiKey>('/api-keys', { name: d.name, role: d.role, expires_at: d.expires ? dayEndInstant(d.expires, timezone) : null }),
     gcTime: 0,
     onSuccess: (created, _vars) => {
       setSecret({ name: created.name, key: created.key });

@@ -47,21 +47,3 @@ export function formLevelMessage(error: unknown, fieldCodes: string[] = []): str
   return usersErrorMessage(error);
 }
 
-/** The last second of a calendar day (YYYY-MM-DD) in the store's time zone, as RFC 3339 UTC. */
-export function endOfDayIso(ymd: string, timeZone: string): string {
-  const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
-  const wall = Date.UTC(y, m - 1, d, 23, 59, 59);
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(wall));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const offset = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - wall;
-  return new Date(wall - offset).toISOString();
-}

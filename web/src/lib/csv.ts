@@ -1,4 +1,4 @@
-// The products CSV, built in the browser (no server round trip beyond the list itself).
+// CSV files built in the browser (product export, purchase orders): no server round trip beyond the data itself.
 //
 // Format choices, for the spreadsheet an Argentine shop actually opens it with:
 // - Separator `;` and decimal comma. Excel takes both from the system's regional settings; with
