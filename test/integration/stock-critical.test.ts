@@ -105,6 +105,18 @@ describe.each(testEngines())('seasonal critical list on %s', (engine) => {
     expect(res.json().errors[0].path).toBe('date');
   });
 
+  it('refuses a cursor that is not a page offset (negative, fractional or not a number) with 400, on this list and on reorder', async () => {
+    const forged = (value: string) => Buffer.from(JSON.stringify([value])).toString('base64url');
+    for (const bad of ['-5', '1.5', 'abc', '1e3']) {
+      for (const path of ['/api/v1/stock/critical', '/api/v1/forecast/reorder']) {
+        const res = await t.call('GET', `${path}?limit=1&cursor=${forged(bad)}`);
+        expect(res.statusCode, `${path} ${bad}`).toBe(400);
+        expect(res.json().code).toBe('validation.failed');
+        expect(res.json().errors[0].path).toBe('cursor');
+      }
+    }
+  });
+
   describe('season factor settings', () => {
     const category = `helados-${unique('c').toLowerCase()}`;
     afterAll(async () => {

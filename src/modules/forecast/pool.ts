@@ -117,7 +117,12 @@ export function createForecastPool(options: { size: number; batchSize?: number }
     },
     async close(): Promise<void> {
       closed = true;
-      for (const pending of queue.splice(0)) pending.reject(new Error('forecast pool closed'));
+      const error = new Error('forecast pool closed');
+      for (const pending of queue.splice(0)) pending.reject(error);
+      // Batches already running would otherwise never settle: their workers' exit handlers see
+      // the slots gone and stay silent.
+      for (const { pending } of inFlight.values()) pending.reject(error);
+      inFlight.clear();
       await Promise.all(slots.splice(0).map((s) => s.worker.terminate()));
     },
   };

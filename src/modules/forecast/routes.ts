@@ -1,6 +1,6 @@
 import type { App } from '../../platform/http/types.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import { decodeCursor, encodeCursor } from '../../platform/http/pagination.ts';
+import { pageOfList } from '../../platform/http/pagination.ts';
 import type { Services } from '../../services.ts';
 import { forecastQuery, forecastResponse, reorderQuery, reorderResponse } from './schemas.ts';
 
@@ -25,9 +25,7 @@ export function forecastRoutes(app: App, { forecast }: Pick<Services, 'forecast'
     async (request) => {
       // Computed whole (a few thousand products at most) and served in pages, like /stock/critical.
       const { date, items } = await forecast.reorder({ supplierId: request.query.supplier_id });
-      const start = Number(decodeCursor(request.query.cursor, 1)?.[0] ?? 0);
-      const end = start + request.query.limit;
-      return { date, items: items.slice(start, end), next_cursor: end < items.length ? encodeCursor([String(end)]) : null };
+      return { date, ...pageOfList(items, request.query.limit, request.query.cursor) };
     },
   );
 

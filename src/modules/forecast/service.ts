@@ -73,7 +73,12 @@ export function createForecastService(database: Database, deps: ForecastServiceD
   const engine: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, horizon: FORECAST_MAX_DAYS };
   const z = normalQuantile(config.serviceLevel);
   let pool: ForecastPool | undefined = deps.pool;
-  const poolOf = () => (pool ??= createForecastPool({ size: config.workers }));
+  let closed = false;
+  // After close() (shutdown), a refresh still running must not start a fresh pool.
+  const poolOf = () => {
+    if (closed) throw new Error('forecast service is closed');
+    return (pool ??= createForecastPool({ size: config.workers }));
+  };
   const repo = () => createForecastRepo(database.db);
 
   // Computations run one at a time: a second caller waits, then finds nothing stale.
@@ -257,6 +262,7 @@ export function createForecastService(database: Database, deps: ForecastServiceD
     },
 
     async close(): Promise<void> {
+      closed = true;
       await pool?.close();
       pool = undefined;
     },

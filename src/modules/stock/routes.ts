@@ -6,7 +6,7 @@ import { page } from '../../platform/http/schemas.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { runIdempotent } from '../../platform/idempotency/http.ts';
 import { auditContextOf } from '../../platform/audit/writer.ts';
-import { decodeCursor, encodeCursor } from '../../platform/http/pagination.ts';
+import { pageOfList } from '../../platform/http/pagination.ts';
 import type { Services } from '../../services.ts';
 import { StockErrors } from './errors.ts';
 import {
@@ -101,10 +101,7 @@ export function stockRoutes(app: App, { stock, critical, idempotency }: Pick<Ser
     async (request) => {
       // The list is computed whole (a few thousand products at most) and served in pages.
       const { date, season, items } = await critical.criticalList(request.query.date);
-      const start = Number(decodeCursor(request.query.cursor, 1)?.[0] ?? 0);
-      const pageItems = items.slice(start, start + request.query.limit);
-      const next = start + request.query.limit < items.length ? encodeCursor([String(start + request.query.limit)]) : null;
-      return { date, season, items: pageItems, next_cursor: next };
+      return { date, season, ...pageOfList(items, request.query.limit, request.query.cursor) };
     },
   );
 

@@ -20,6 +20,23 @@ export function decodeCursor(cursor: string | undefined, arity: number): string[
   });
 }
 
+/**
+ * Pages a list computed whole (the critical list, reorder suggestions): the cursor holds the
+ * offset of the next item. A cursor that is not a whole, non-negative offset is refused like any
+ * other bad cursor.
+ */
+export function pageOfList<T>(all: readonly T[], limit: number, cursor: string | undefined): { items: T[]; next_cursor: string | null } {
+  const raw = decodeCursor(cursor, 1)?.[0] ?? '0';
+  if (!/^\d{1,9}$/.test(raw)) {
+    throw new AppError(400, 'validation.failed', 'El cursor no es válido.', {
+      errors: [{ path: 'cursor', message: 'cursor inválido; use el next_cursor de la respuesta anterior' }],
+    });
+  }
+  const start = Number(raw);
+  const end = start + limit;
+  return { items: all.slice(start, end), next_cursor: end < all.length ? encodeCursor([String(end)]) : null };
+}
+
 /** Takes limit+1 rows: the extra row tells whether a next page exists. */
 export function pageOf<T>(rows: T[], limit: number, cursorOf: (row: T) => string[]): { items: T[]; next_cursor: string | null } {
   const hasMore = rows.length > limit;
