@@ -24,18 +24,28 @@ export function createInvoiceFileStore(dataDir: string): InvoiceFileStore {
     async put(bytes) {
       const sha256 = sha256Of(bytes);
       const target = fileFor(sha256);
-      try {
-        await fs.access(target);
-        return { sha256, size: bytes.length };
-      } catch {
-        // not stored yet
-      }
+      // Already there and whole (a crash can leave a short file only before the rename below, but
+      // a same-size check costs nothing and also covers a file truncated by hand).
+      const existing = await fs.stat(target).catch(() => null);
+      if (existing?.size === bytes.length) return { sha256, size: bytes.length };
       await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-      // Written aside and renamed: a reader never sees half a file, and two uploads of the same
-      // content simply both rename onto the same name.
+      // Written aside, flushed to disk and renamed: a reader never sees half a file, a power cut
+      // never leaves a short file under the real name, and two uploads of the same content simply
+      // both rename onto the same name.
       const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-      await fs.writeFile(tmp, bytes, { mode: 0o600, flag: 'wx' });
-      await fs.rename(tmp, target);
+      try {
+        const handle = await fs.open(tmp, 'wx', 0o600);
+        try {
+          await handle.writeFile(bytes);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await fs.rename(tmp, target);
+      } catch (err) {
+        await fs.rm(tmp, { force: true });
+        throw err;
+      }
       return { sha256, size: bytes.length };
     },
     async get(sha256) {
