@@ -95,7 +95,9 @@ export function parseAfipQr(text: string): QrParse {
   if (!json) return { ok: false, reason: 'el parámetro p no es base64 válido' };
   let raw: unknown;
   try {
-    raw = JSON.parse(json);
+    // PostgreSQL refuses NUL in jsonb (22P05) and other control characters have no business in
+    // a payload that is stored and shown: they are dropped before anything else reads it.
+    raw = JSON.parse(json, (_key, value: unknown) => (typeof value === 'string' ? stripControl(value) : value));
   } catch {
     return { ok: false, reason: 'el contenido del QR no es JSON' };
   }
@@ -148,6 +150,12 @@ export function parseAfipQr(text: string): QrParse {
       raw: o,
     },
   };
+}
+
+/** Removes control characters (NUL included) that text from files or OCR can carry. */
+export function stripControl(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ' ');
 }
 
 /** Builds the QR text for a header (tests and fixtures use it to make real payloads). */

@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import * as jsqrModule from 'jsqr';
 import { getDocumentProxy, getResolvedPDFJS } from 'unpdf';
 import type { WorkerJob, WorkerReply, RawImage } from './jobs.ts';
+import { stripControl } from '../afip-qr.ts';
 
 // pdf.js 5 uses ArrayBuffer.prototype.transferToFixedLength (ES2024, Node ≥ 21) when it
 // serializes font data; Node 20 lacks it. Defined here, inside this worker only, with the
@@ -98,7 +99,7 @@ function linesOf(items: TextItem[]): string[] {
     const x = it.transform[4] ?? 0;
     const y = it.transform[5] ?? 0;
     const row = rows.find((r) => Math.abs(r.y - y) < 2.5);
-    const part = { x, end: x + (it.width || 0), s: it.str };
+    const part = { x, end: x + (it.width || 0), s: stripControl(it.str) };
     if (row) row.parts.push(part);
     else rows.push({ y, parts: [part] });
   }
