@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { onlyOn, testEngines } from '../helpers/engines.ts';
 import { createProduct, createLocation, onHand, movementsOf, integrity, unique, validCuit } from '../helpers/fixtures.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -397,6 +397,42 @@ describe.each(testEngines())('supplier invoices on %s', (engine) => {
       expect((await t.call('GET', '/api/v1/invoices/0195b7a4-0000-7000-8000-00000000abcd')).json().code).toBe('invoice.not_found');
     });
 
+    it('keeps both of two overlapping edits: the later one is made again on the row the first one saved', async () => {
+      const draft = (await t.call('POST', '/api/v1/invoices', { body: manualInvoice(10, []) })).json() as InvoiceJson;
+      // Edit A reads the row, then waits while matching (outside its transaction) until edit B is saved.
+      const catalog = t.services.catalog;
+      const listProducts = catalog.listProducts;
+      let reached!: () => void;
+      let release!: () => void;
+      const atGate = new Promise<void>((resolve) => (reached = resolve));
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let held = false;
+      const spy = vi.spyOn(catalog, 'listProducts').mockImplementation(async (...args: Parameters<typeof listProducts>) => {
+        if (!held) {
+          held = true;
+          reached();
+          await gate;
+        }
+        return listProducts.apply(catalog, args);
+      });
+      try {
+        const a = t.call('PATCH', `/api/v1/invoices/${draft.id}`, { body: { header: { issuer_name: 'Mayorista Sur SRL' } } });
+        await atGate;
+        const b = await t.call('PATCH', `/api/v1/invoices/${draft.id}`, { body: { header: { issue_date: '2026-03-21' } } });
+        expect(b.statusCode, b.body).toBe(200);
+        release();
+        const resA = await a;
+        expect(resA.statusCode, resA.body).toBe(200);
+        expect(resA.json().header).toMatchObject({ issuer_name: 'Mayorista Sur SRL', issue_date: '2026-03-21' });
+      } finally {
+        release();
+        spy.mockRestore();
+      }
+      const saved = (await t.call('GET', `/api/v1/invoices/${draft.id}`)).json() as InvoiceJson;
+      expect(saved.header).toMatchObject({ issuer_name: 'Mayorista Sur SRL', issue_date: '2026-03-21' });
+      expect(saved.field_sources).toMatchObject({ issuer_name: 'manual', issue_date: 'manual' });
+    });
+
     it('confirms into stock in one go: one `in` movement per line with its unit cost, new product costs; twice is a no-op', async () => {
       const p1 = await createProduct(t, { name: 'Galletitas de agua 300 g', cost_price: '100' });
       const p2 = await createProduct(t, { name: 'Queso cremoso', unit: 'kg', cost_price: '5000' });
@@ -456,6 +492,33 @@ describe.each(testEngines())('supplier invoices on %s', (engine) => {
       const event = events.find((e) => e.resource === `invoice:${draft.id}`);
       expect(event?.details.movements).toHaveLength(2);
       expect((await integrity(t)).ok).toBe(true);
+    });
+
+    it('records one weighted cost per product: a free line (bonificación) lowers it, never zeroes it', async () => {
+      const p = await createProduct(t, { name: 'Mermelada de durazno 454 g', cost_price: '90' });
+      const gift = await createProduct(t, { name: 'Cuchara de regalo', cost_price: '15' });
+      const draft = (await t.call('POST', '/api/v1/invoices', {
+        body: manualInvoice(11, [
+          // The free units first: whatever order the lines are posted in, the cost is the same.
+          { description: 'Mermelada bonificación', quantity: '2', unit_price: '0', product_id: p.id },
+          { description: 'Mermelada durazno', quantity: '10', unit_price: '100', product_id: p.id },
+          { description: 'Cuchara bonificada', quantity: '3', unit_price: '0', product_id: gift.id },
+        ]),
+      })).json() as InvoiceJson;
+      const res = await t.call('POST', `/api/v1/invoices/${draft.id}/confirm`);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(await onHand(t, p.id)).toBe('12');
+      // 1000 paid for 12 units, to 2 decimals like cost_price.
+      expect((await t.call('GET', `/api/v1/products/${p.id}`)).json().cost_price).toBe('83.33');
+      const movements = await movementsOf(t, p.id);
+      expect(movements.map((m) => [m.quantity, m.unit_cost]).sort()).toEqual([
+        ['10', '83.33'],
+        ['2', '83.33'],
+      ]);
+      // All free: stock in, cost left as it was.
+      expect(await onHand(t, gift.id)).toBe('3');
+      expect((await t.call('GET', `/api/v1/products/${gift.id}`)).json().cost_price).toBe('15.00');
+      expect(res.json().lines.map((l: LineJson) => l.unit_cost)).toEqual(['0.00', '100.00', '0.00']);
     });
 
     it('refuses a second invoice with the same issuer, letter, point of sale and number with 409 invoice.duplicate', async () => {

@@ -13,8 +13,13 @@ export const InvoiceErrors = {
     new AppError(409, 'invoice.duplicate', 'Ya se confirmó una factura con el mismo CUIT del emisor, letra, punto de venta y número.', {
       ...(existingId ? { extra: { invoice_id: existingId } } : {}),
     }),
+  changed: () => new AppError(409, 'invoice.changed', 'La factura cambió mientras la editaba; recárguela.'),
   incomplete: (errors: FieldError[]) =>
     new AppError(422, 'invoice.incomplete', 'La factura no se puede confirmar todavía: corrija los datos indicados.', { errors }),
+  busy: () =>
+    new AppError(503, 'invoice.busy', 'Hay demasiadas facturas procesándose en este momento; reintente en unos segundos.', {
+      headers: { 'retry-after': '10' },
+    }),
   ocrTimeout: () => new AppError(504, 'invoice.ocr_timeout', 'La lectura de la imagen tardó demasiado; intente con una foto más nítida.'),
 };
 

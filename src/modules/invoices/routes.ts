@@ -60,7 +60,7 @@ export function invoicesRoutes(api: App, { invoices }: Pick<Services, 'invoices'
         schema: {
           tags,
           description:
-            'Carga una factura de proveedor: multipart/form-data con el archivo en el campo file (PDF, PNG o JPEG, hasta 10 MB; el tipo se reconoce por su contenido) o un cuerpo JSON para la carga manual. Responde el borrador con lo leído del QR de AFIP, del texto del PDF o, en fotos y escaneos, por OCR (si el OCR supera OCR_TIMEOUT_SECONDS: 504 invoice.ocr_timeout).',
+            'Carga una factura de proveedor: multipart/form-data con el archivo en el campo file (PDF, PNG o JPEG, hasta 10 MB; el tipo se reconoce por su contenido) o un cuerpo JSON para la carga manual. Responde el borrador con lo leído del QR de AFIP, del texto del PDF o, en fotos y escaneos, por OCR (si el OCR supera OCR_TIMEOUT_SECONDS: 504 invoice.ocr_timeout; con demasiados archivos esperando su turno: 503 invoice.busy con Retry-After).',
           body: manualBody.nullish(),
           response: { 201: invoiceDto },
         },

@@ -1,30 +1,29 @@
 // Supplier invoices: drafts from uploaded files (QR + PDF text + OCR of photos) or typed by hand,
-// reviewed with PATCH, and confirmed into stock: one `in` movement per line with its unit cost
-// (the stock service records the product's new cost through the catalog service), the learned
+// reviewed with PATCH, and confirmed into stock: one `in` movement per line, each carrying its
+// product's one weighted unit cost (costs.ts; the stock service records it as the product's new
+// cost through the catalog service), the learned
 // supplier codes, the invoice's new status and its audit event, all in one transaction.
 import { Decimal } from 'decimal.js';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../../platform/db/types.ts';
 import type { AuditContext, AuditWriter } from '../../platform/audit/writer.ts';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.ts';
-import { validationError, type FieldError } from '../../platform/http/errors.ts';
 import type { CatalogService } from '../catalog/service.ts';
 import type { StockService } from '../stock/service.ts';
 import { parseCuit } from '../catalog/cuit.ts';
-import { money } from './amounts.ts';
-import { typeInfo, type AfipQr } from './afip-qr.ts';
+import type { AfipQr } from './afip-qr.ts';
 import { checkDraft, duplicateWarning, type Warning } from './checks.ts';
-import { unitCostOf } from './costs.ts';
-import { HEADER_FIELDS, emptyHeader, mergeSources, type Draft, type DraftHeader, type DraftLine, type DraftMeta } from './draft.ts';
+import { unitCostOf, weightedCosts } from './costs.ts';
+import { emptyHeader, mergeSources, type Draft } from './draft.ts';
+import { EXTRACTION_CODES, applyHeader, assertKnownProducts, columnsOf, completenessProblems, draftOf, lineFromInput } from './draft-edit.ts';
 import { InvoiceErrors } from './errors.ts';
 import { extractInvoice, OcrTimeoutError, type OcrEngine } from './extraction/pipeline.ts';
 import { createExtractionRunner, type ExtractionRunner } from './extraction/runner.ts';
 import { matchLines, type CatalogEntry } from './matching.ts';
 import { createInvoicesRepo, type InvoiceRow } from './repo.ts';
-import type { LineInput, ListQuery, ManualBody, PatchBody } from './schemas.ts';
+import type { ListQuery, ManualBody, PatchBody } from './schemas.ts';
 import type { InvoiceFileStore } from './storage.ts';
 import type { InvoiceFileType } from './sniff.ts';
-import type { VatRow } from './text-parser.ts';
 
 export interface InvoicesServiceDeps {
   catalog: CatalogService;
@@ -43,71 +42,9 @@ export interface Sources {
   ocr: boolean;
 }
 
-/** Rebuilds the draft document from a row. */
-export function draftOf(row: InvoiceRow): Draft {
-  const header: DraftHeader = {
-    invoice_type: row.invoiceType,
-    letter: row.letter as DraftHeader['letter'],
-    point_of_sale: row.pointOfSale,
-    number: row.number,
-    issue_date: row.issueDate,
-    issuer_cuit: row.issuerCuit,
-    issuer_name: row.issuerName,
-    cae: row.cae,
-    net: row.net,
-    vat: row.vat,
-    other_taxes: row.otherTaxes,
-    total: row.total,
-  };
-  return { header, vatBreakdown: row.vatBreakdown as VatRow[], lines: row.lines as DraftLine[], meta: row.confidence as DraftMeta };
-}
-
-function columnsOf(draft: Draft) {
-  const h = draft.header;
-  return {
-    invoiceType: h.invoice_type,
-    letter: h.letter,
-    pointOfSale: h.point_of_sale,
-    number: h.number,
-    issueDate: h.issue_date,
-    issuerCuit: h.issuer_cuit,
-    issuerName: h.issuer_name,
-    cae: h.cae,
-    net: h.net,
-    vat: h.vat,
-    otherTaxes: h.other_taxes,
-    total: h.total,
-    vatBreakdown: draft.vatBreakdown,
-    lines: draft.lines,
-    confidence: draft.meta,
-  };
-}
-
-function lineFromInput(input: LineInput, previous: DraftLine | undefined): DraftLine {
-  const amount =
-    input.amount ??
-    money(new Decimal(input.quantity).times(input.unit_price).times(new Decimal(1).minus(new Decimal(input.discount_rate ?? 0).div(100))));
-  const productId = input.product_id ?? null;
-  const keptMatch = previous && previous.product_id === productId ? previous.match : null;
-  return {
-    code: input.code ?? null,
-    description: input.description,
-    quantity: input.quantity,
-    unit_price: input.unit_price,
-    discount_rate: input.discount_rate ?? null,
-    amount,
-    vat_rate: input.vat_rate ?? null,
-    unit_cost: input.unit_cost ?? null,
-    product_id: productId,
-    match: keptMatch ?? (productId ? { method: 'manual', confidence: 1, candidates: [] } : { method: null, confidence: null, candidates: [] }),
-    confidence: { description: 1, quantity: 1, unit_price: 1, amount: 1 },
-    movement_id: null,
-  };
-}
-
 export function createInvoicesService(database: Database, deps: InvoicesServiceDeps) {
   const { catalog, stock, audit, files } = deps;
-  const runner = deps.runner ?? createExtractionRunner({ timeoutMs: 20_000, concurrency: 2, maxHeapMb: 512 });
+  const runner = deps.runner ?? createExtractionRunner({ timeoutMs: 20_000, concurrency: 2, maxHeapMb: 512, maxQueue: 8 });
   const ocr = deps.ocr ?? null;
 
   /** The active catalog, for matching (a few thousand products at most, read in pages). */
@@ -194,6 +131,41 @@ export function createInvoicesService(database: Database, deps: InvoicesServiceD
     });
   }
 
+  /** One attempt at an edit; undefined when the row changed between the read and the lock. */
+  async function updateOnce(id: string, patch: PatchBody, ctx: AuditContext): Promise<InvoiceRow | undefined> {
+    const current = await createInvoicesRepo(database.db).find(id);
+    if (!current) throw InvoiceErrors.notFound();
+    if (current.status !== 'draft') throw InvoiceErrors.notDraft();
+    const draft = draftOf(current);
+    applyHeader(draft, patch.header);
+    if (patch.lines) draft.lines = patch.lines.map((l, i) => lineFromInput(l, draft.lines[i]));
+    const cuitChanged = patch.header?.issuer_cuit !== undefined && patch.header.issuer_cuit !== current.issuerCuit;
+    const supplierId =
+      patch.supplier_id !== undefined ? patch.supplier_id : cuitChanged ? await supplierIdFor(draft.header.issuer_cuit) : current.supplierId;
+    // Edits never map a line by themselves: unmapped lines get fresh candidates only.
+    const prepared = await prepare(draft, { supplierId, assign: false });
+    assertKnownProducts(prepared.draft.lines, prepared.known);
+    const extraction = ((current.warnings as Warning[]) ?? []).filter((w) => EXTRACTION_CODES.test(w.code));
+    return database.transaction(async (tx) => {
+      const repo = createInvoicesRepo(tx);
+      const locked = await repo.lock(id);
+      // Confirmed between the read above and this lock: edits are over.
+      if (!locked || locked.status !== 'draft') throw InvoiceErrors.notDraft();
+      // Edited by someone else in between: every column is written from `current`, so writing now
+      // would undo their edit. The caller makes this edit again on the fresh row.
+      if (locked.updatedAt.getTime() !== current.updatedAt.getTime()) return undefined;
+      const warnings = await warningsFor(locked, prepared.draft, extraction, tx);
+      const row = await repo.update(id, { ...columnsOf(prepared.draft), supplierId, warnings });
+      await audit.record(tx, ctx, {
+        action: 'invoice.update',
+        resource: `invoice:${id}`,
+        outcome: 'success',
+        details: { header: Object.keys(patch.header ?? {}).sort(), lines: patch.lines ? patch.lines.length : null },
+      });
+      return row;
+    });
+  }
+
   return {
     /** Stops the OCR engines (app shutdown); they start again on the next photo. */
     async close(): Promise<void> {
@@ -257,35 +229,17 @@ export function createInvoicesService(database: Database, deps: InvoicesServiceD
     /** Drafts waiting for review (the dashboard's home). */
     pendingCount: () => createInvoicesRepo(database.db).countByStatus('draft'),
 
+    /**
+     * Applies a review edit. The row is read and the edit matched outside the transaction (matching
+     * reads the catalog); if another edit landed before the lock, this one is made again on the
+     * fresh row, once, so neither is lost; a row that changed again is a 409 invoice.changed.
+     */
     async update(id: string, patch: PatchBody, ctx: AuditContext): Promise<InvoiceRow> {
-      const current = await createInvoicesRepo(database.db).find(id);
-      if (!current) throw InvoiceErrors.notFound();
-      if (current.status !== 'draft') throw InvoiceErrors.notDraft();
-      const draft = draftOf(current);
-      applyHeader(draft, patch.header);
-      if (patch.lines) draft.lines = patch.lines.map((l, i) => lineFromInput(l, draft.lines[i]));
-      const cuitChanged = patch.header?.issuer_cuit !== undefined && patch.header.issuer_cuit !== current.issuerCuit;
-      const supplierId =
-        patch.supplier_id !== undefined ? patch.supplier_id : cuitChanged ? await supplierIdFor(draft.header.issuer_cuit) : current.supplierId;
-      // Edits never map a line by themselves: unmapped lines get fresh candidates only.
-      const prepared = await prepare(draft, { supplierId, assign: false });
-      assertKnownProducts(prepared.draft.lines, prepared.known);
-      const extraction = ((current.warnings as Warning[]) ?? []).filter((w) => EXTRACTION_CODES.test(w.code));
-      return database.transaction(async (tx) => {
-        const repo = createInvoicesRepo(tx);
-        const locked = await repo.lock(id);
-        // Confirmed between the read above and this lock: edits are over.
-        if (!locked || locked.status !== 'draft') throw InvoiceErrors.notDraft();
-        const warnings = await warningsFor(locked, prepared.draft, extraction, tx);
-        const row = await repo.update(id, { ...columnsOf(prepared.draft), supplierId, warnings });
-        await audit.record(tx, ctx, {
-          action: 'invoice.update',
-          resource: `invoice:${id}`,
-          outcome: 'success',
-          details: { header: Object.keys(patch.header ?? {}).sort(), lines: patch.lines ? patch.lines.length : null },
-        });
-        return row;
-      });
+      const first = await updateOnce(id, patch, ctx);
+      if (first) return first;
+      const second = await updateOnce(id, patch, ctx);
+      if (second) return second;
+      throw InvoiceErrors.changed();
     },
 
     /**
@@ -318,6 +272,11 @@ export function createInvoicesService(database: Database, deps: InvoicesServiceD
       if (problems.length > 0) throw InvoiceErrors.incomplete(problems);
       const h = draft.header;
       const identity = { issuerCuit: h.issuer_cuit!, letter: h.letter!, pointOfSale: h.point_of_sale!, number: h.number! };
+      // One cost per product: Σ paid ÷ Σ units over its lines, free units included (costs.ts).
+      const costs = weightedCosts(
+        h.letter,
+        draft.lines.map((line) => ({ ...line, product_id: line.product_id!, vat_rate: line.vat_rate ?? products.get(line.product_id!)!.vatRate })),
+      );
       const reference = `FC-${h.letter} ${String(h.point_of_sale).padStart(5, '0')}-${String(h.number).padStart(8, '0')}`;
 
       return database.transaction(async (tx) => {
@@ -333,12 +292,15 @@ export function createInvoicesService(database: Database, deps: InvoicesServiceD
         const duplicate = await repo.confirmedWithIdentity(identity, id);
         if (duplicate) throw InvoiceErrors.duplicate(duplicate);
 
-        // Lines in product order, so concurrent confirmations lock product rows in one order.
-        const order = draft.lines.map((line, index) => ({ line, index })).sort((a, b) => (a.line.product_id! < b.line.product_id! ? -1 : 1));
+        // Lines in product order (then invoice order), so concurrent confirmations lock product rows in one order.
+        const order = draft.lines
+          .map((line, index) => ({ line, index }))
+          .sort((a, b) => (a.line.product_id! < b.line.product_id! ? -1 : a.line.product_id! > b.line.product_id! ? 1 : a.index - b.index));
         const lines = [...draft.lines];
         for (const { line, index } of order) {
-          const p = products.get(line.product_id!)!;
-          const unitCost = unitCostOf(h.letter, { ...line, vat_rate: line.vat_rate ?? p.vatRate })!;
+          // Each line is its own movement; every movement of a product carries the product's one
+          // weighted cost (the stock service records it as the new cost), none if all was free.
+          const unitCost = costs.get(line.product_id!) ?? undefined;
           const { movement } = await stock.applyMovement(
             tx,
             {
@@ -346,7 +308,7 @@ export function createInvoicesService(database: Database, deps: InvoicesServiceD
               type: 'in',
               quantity: new Decimal(line.quantity).toFixed(),
               location_id: options.locationId,
-              unit_cost: unitCost,
+              ...(unitCost !== undefined ? { unit_cost: unitCost } : {}),
               reason: 'factura de proveedor',
               reference,
             },
@@ -386,57 +348,6 @@ export function createInvoicesService(database: Database, deps: InvoicesServiceD
       return { bytes, type: row.fileType as InvoiceFileType };
     },
   };
-}
-
-/** Warnings that came from reading the file; they survive edits (the checks are recomputed). */
-const EXTRACTION_CODES = /^(file\.|qr\.(missing|invalid)$|text\.|ocr\.)/;
-
-function applyHeader(draft: Draft, input: ManualBody['header']): void {
-  if (!input) return;
-  for (const field of HEADER_FIELDS) {
-    const value = input[field];
-    if (value === undefined) continue;
-    (draft.header as unknown as Record<string, unknown>)[field] = value;
-    if (value === null) {
-      delete draft.meta.fields[field];
-      delete draft.meta.field_sources[field];
-    } else {
-      draft.meta.fields[field] = 1;
-      draft.meta.field_sources[field] = 'manual';
-    }
-  }
-  // A letter typed without a type means a Factura of that letter.
-  if (input.letter && input.invoice_type === undefined) {
-    const info = typeInfo(draft.header.invoice_type);
-    if (!info || info.letter !== input.letter) draft.header.invoice_type = input.letter === 'A' ? 1 : input.letter === 'B' ? 6 : 11;
-  }
-  if (input.vat_breakdown) draft.vatBreakdown = input.vat_breakdown.map((r) => ({ rate: r.rate, base: r.base ?? null, amount: r.amount }));
-}
-
-function assertKnownProducts(lines: DraftLine[], known: Set<string>): void {
-  const errors: FieldError[] = [];
-  lines.forEach((l, i) => {
-    if (l.product_id && !known.has(l.product_id)) errors.push({ path: `lines.${i}.product_id`, message: 'el producto no existe o está archivado' });
-  });
-  if (errors.length > 0) throw validationError(errors);
-}
-
-function completenessProblems(draft: Draft): FieldError[] {
-  const h = draft.header;
-  const out: FieldError[] = [];
-  if (!h.issuer_cuit || !parseCuit(h.issuer_cuit).ok) out.push({ path: 'header.issuer_cuit', message: 'falta el CUIT del emisor o no es válido' });
-  if (!h.letter) out.push({ path: 'header.letter', message: 'falta la letra' });
-  if (!h.point_of_sale) out.push({ path: 'header.point_of_sale', message: 'falta el punto de venta' });
-  if (!h.number) out.push({ path: 'header.number', message: 'falta el número' });
-  const info = typeInfo(h.invoice_type);
-  if (h.invoice_type !== null && info?.kind !== 'factura') {
-    out.push({ path: 'header.invoice_type', message: 'solo las facturas ingresan mercadería (no las notas de crédito o débito)' });
-  }
-  if (draft.lines.length === 0) out.push({ path: 'lines', message: 'la factura no tiene renglones' });
-  draft.lines.forEach((l, i) => {
-    if (!l.product_id) out.push({ path: `lines.${i}.product_id`, message: 'elija el producto de este renglón' });
-  });
-  return out;
 }
 
 export type InvoicesService = ReturnType<typeof createInvoicesService>;

@@ -107,8 +107,8 @@ export async function extractInvoice(
   const result: Extraction = { qr: null, text: null, textSource: 'text', textScale: 1, sources: { qr: false, text: false, ocr: false }, problems };
 
   if (type === 'pdf') {
-    // A private copy: the worker takes ownership of the bytes (transferred, not cloned).
-    const reply = await deps.runner.run({ kind: 'pdf', bytes: new Uint8Array(bytes) });
+    // A view, not a copy: the runner copies the bytes for the worker once the job's turn comes.
+    const reply = await deps.runner.run({ kind: 'pdf', bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
     if (!reply.ok) {
       problems.push(problem(reply.problem));
       return result;

@@ -1,5 +1,6 @@
 // Runs one extraction job in a fresh worker thread: bounded in time and memory, at most
-// `concurrency` at once (the others wait their turn). A fresh worker per job keeps one hostile
+// `concurrency` at once; up to `maxQueue` others wait their turn, and beyond that a job is refused
+// at once with 503 invoice.busy (each waiting upload holds its file in memory). A fresh worker per job keeps one hostile
 // file from leaving state behind for the next; the start-up cost (~0.1–0.5 s) is small next to
 // an upload's review time.
 import { readFileSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { InvoiceErrors } from '../errors.ts';
 import type { WorkerJob, WorkerReply } from './jobs.ts';
 
 export interface ExtractionRunnerOptions {
@@ -14,6 +16,8 @@ export interface ExtractionRunnerOptions {
   concurrency: number;
   /** Old-generation heap limit of each worker. */
   maxHeapMb: number;
+  /** Jobs allowed to wait for a free slot; one more is refused with 503 invoice.busy. Default 8. */
+  maxQueue?: number;
 }
 
 export interface ExtractionRunner {
@@ -42,12 +46,14 @@ const workerUrl = workerEntry();
 export function createExtractionRunner(options: ExtractionRunnerOptions): ExtractionRunner {
   let active = 0;
   const waiting: (() => void)[] = [];
+  const maxQueue = options.maxQueue ?? 8;
 
   async function acquire(): Promise<void> {
     if (active < options.concurrency) {
       active += 1;
       return;
     }
+    if (waiting.length >= maxQueue) throw InvoiceErrors.busy();
     await new Promise<void>((resolve) => waiting.push(resolve));
   }
   function release(): void {
@@ -82,8 +88,11 @@ export function createExtractionRunner(options: ExtractionRunnerOptions): Extrac
         finish({ ok: false, problem: err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'too_complex' : 'unreadable' }),
       );
       worker.once('exit', () => finish({ ok: false, problem: 'unreadable' }));
-      const transfer = job.kind === 'pdf' ? [job.bytes.buffer] : job.images.map((i) => i.data.buffer);
-      worker.postMessage(job, transfer as ArrayBuffer[]);
+      // The PDF is copied only now that its turn came (a waiting job holds no second copy); the
+      // worker takes ownership of the copy (transferred, not cloned), never of the caller's bytes.
+      const sent: WorkerJob = job.kind === 'pdf' ? { kind: 'pdf', bytes: new Uint8Array(job.bytes) } : job;
+      const transfer = sent.kind === 'pdf' ? [sent.bytes.buffer] : sent.images.map((i) => i.data.buffer);
+      worker.postMessage(sent, transfer as ArrayBuffer[]);
     });
   }
 
