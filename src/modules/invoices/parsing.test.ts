@@ -169,6 +169,33 @@ describe('the invoice text parser', () => {
     });
   });
 
+  it('reads a B/C row with a discount: % Bonif, then Imp. Bonif., then the discounted amount', () => {
+    expect(parseLine('AL-0042 Aceite de girasol 1,5 l 12,00 unidades 2.000,00 10,00 2.400,00 21.600,00')).toMatchObject({
+      code: 'AL-0042',
+      description: 'Aceite de girasol 1,5 l',
+      quantity: '12',
+      unit_price: '2000',
+      discount_rate: '10',
+      amount: '21600.00',
+    });
+  });
+
+  it('recovers a misread IVA rate (`1%` for `21%`) from the amount with IVA that follows it', () => {
+    expect(parseLine('PE-8600 Shampoo 400 ml 5,00 unidades 4.699,67 0,00 23.498,35 1% 28.433,00')?.vat_rate).toBe('21');
+    expect(parseLine('PE-8601 Harina 000 5,00 unidades 100,00 0,00 500,00 0.5% 552,50')?.vat_rate).toBe('10.5');
+    expect(parseLine('PE-8602 Harina 000 5,00 unidades 100,00 0,00 500,00 7% 999,00')?.vat_rate).toBeNull();
+  });
+
+  it('does not take a pack size in the description for the quantity (`2 l x 6` then 12 units: 2 × 6 = 12)', () => {
+    expect(parseLine('BE-1096 Lavandina 2 l x 6 12,00 unidades 1.200,61 0,00 0,00 14.407,32')).toMatchObject({
+      code: 'BE-1096',
+      description: 'Lavandina 2 l x 6',
+      quantity: '12',
+      unit_price: '1200.61',
+      amount: '14407.32',
+    });
+  });
+
   it('ignores rows whose arithmetic does not close, and survives junk', () => {
     expect(parseLine('Total 10,00 20,00 30,00')).toBeNull();
     expect(parseLine('')).toBeNull();

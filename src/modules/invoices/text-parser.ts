@@ -108,7 +108,8 @@ function parseHeader(text: string, out: ParsedText): void {
   const name = /^\s*Raz[oó]n\s+Social\s*:?[ \t]*(.+?)[ \t]*(?:[ \t]{3,}|Fecha|CUIT|Punto\s+de|$)/im.exec(text);
   if (name && name[1]!.trim().length > 1) out.issuerName = { value: name[1]!.trim().slice(0, 200), confidence: 0.8 };
 
-  const cae = /\bC\.?A\.?E\.?A?\s*(?:N[°º]?|Nro\.?)?\s*:?\s*(\d{14})\b/i.exec(text);
+  // `N°` comes out of OCR as `N*`, `N"` or `Nº`.
+  const cae = /\bC\.?A\.?E\.?A?\s*(?:N\s?[°º*"o]?|Nro\.?)?\s*:?\s*(\d{14})\b/i.exec(text);
   if (cae) out.cae = { value: cae[1]!, confidence: 0.9 };
 
   // Net: the taxed net plus untaxed and exempt amounts, so that net + IVA + other taxes = total.
@@ -158,7 +159,11 @@ export function parseLine(row: string): ParsedLine | null {
   if (tokens.length < 4 || tokens.length > 80) return null;
   const nums = tokens.map((t) => (PERCENT.test(t) ? null : parseAmount(t)));
   const idx = nums.map((n, i) => (n === null ? -1 : i)).filter((i) => i >= 0);
-  for (let a = 0; a < idx.length - 2; a++) {
+  // The amount ends the row (followed at most by the amount with IVA): a reading that leaves
+  // more numbers after it closes only by coincidence (`Lavandina 2 l x 6  12,00 unidades …`:
+  // 2 × 6 = 12) and is kept only if no reading further right closes.
+  let fallback: { line: ParsedLine; after: number } | null = null;
+  candidates: for (let a = 0; a < idx.length - 2; a++) {
     const i = idx[a]!;
     if (i === 0) continue; // a row starts with its code or description, never with the quantity
     const j = idx[a + 1]!;
@@ -170,12 +175,12 @@ export function parseLine(row: string): ParsedLine | null {
     const readings = [new Decimal(nums[i]!)];
     if (/^\d{1,3}[.,]\d{3}$/.test(tokens[i]!)) readings.push(new Decimal(tokens[i]!.replace(',', '.')));
     // The amount follows the unit price directly, or after the discount % (and, on B/C
-    // invoices, after the discounted amount as well).
+    // invoices, after the discount's amount as well: `% Bonif  Imp. Bonif.  Subtotal`).
     for (const q of readings) for (const step of [1, 2, 3]) {
       if (q.lte(0)) continue;
       const k = idx[a + 1 + step];
       if (k === undefined) break;
-      const discount = step === 2 ? new Decimal(nums[idx[a + 2]!]!) : new Decimal(0);
+      const discount = step >= 2 ? new Decimal(nums[idx[a + 2]!]!) : new Decimal(0);
       if (discount.lt(0) || discount.gte(100)) continue;
       const s = new Decimal(nums[k]!);
       const expected = q.times(p).times(new Decimal(1).minus(discount.div(100)));
@@ -189,8 +194,14 @@ export function parseLine(row: string): ParsedLine | null {
       const description = tokens.slice(start, i).join(' ').trim();
       if (!/[A-Za-zÁÉÍÓÚÑáéíóúñ]/.test(description)) continue;
       const rateToken = tokens.slice(k + 1).find((t) => PERCENT.test(t));
-      const rate = rateToken ? normalizeRate(PERCENT.exec(rateToken)![1]!) : null;
-      return {
+      let rate = rateToken ? normalizeRate(PERCENT.exec(rateToken)![1]!) : null;
+      if (rateToken && rate === null) {
+        // A misread rate (OCR's `1%` for `21%`): the amount with IVA after it tells which it is.
+        const grossAt = idx.find((x) => x > k);
+        const gross = grossAt === undefined ? null : new Decimal(nums[grossAt]!);
+        rate = gross ? (VAT_RATES.find((r) => s.times(new Decimal(r).div(100).plus(1)).minus(gross).abs().lte(0.011)) ?? null) : null;
+      }
+      const line: ParsedLine = {
         code,
         description: description.slice(0, 200),
         quantity: qty(q),
@@ -200,9 +211,13 @@ export function parseLine(row: string): ParsedLine | null {
         vat_rate: rate,
         confidence: { description: 0.8, quantity: 0.9, unit_price: 0.9, amount: 0.9 },
       };
+      const after = idx.filter((x) => x > k).length;
+      if (after <= 1) return line;
+      if (!fallback || after < fallback.after) fallback = { line, after };
+      continue candidates;
     }
   }
-  return null;
+  return fallback?.line ?? null;
 }
 
 const TABLE_HEADER = /(Cantidad|Cant\.)/i;

@@ -10,7 +10,7 @@ export const MAX_INPUT_PIXELS = 50_000_000;
 export type ImageProblem = 'unreadable' | 'too_large';
 
 /**
- * The page at two sizes (QR codes are found best when the page is neither huge nor tiny),
+ * The page at up to three sizes (QR codes are found best when the page is neither huge nor tiny),
  * upright per its EXIF orientation. Rejects what sharp cannot decode.
  */
 export async function qrScanImages(bytes: Buffer): Promise<{ ok: true; images: RawImage[] } | { ok: false; problem: ImageProblem }> {
@@ -19,7 +19,8 @@ export async function qrScanImages(bytes: Buffer): Promise<{ ok: true; images: R
     const meta = await base.metadata();
     if (!meta.width || !meta.height) return { ok: false, problem: 'unreadable' };
     const longest = Math.max(meta.width, meta.height);
-    const sizes = [...new Set([Math.min(longest, 1600), Math.min(longest, 800)])];
+    // Full size last (up to 2 400 px, what OCR reads): a photo's small QR can need every pixel.
+    const sizes = [...new Set([Math.min(longest, 1600), Math.min(longest, 800), Math.min(longest, 2400)])];
     const images: RawImage[] = [];
     for (const size of sizes) {
       const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })

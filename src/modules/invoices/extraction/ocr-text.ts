@@ -49,6 +49,8 @@ export function normalizeOcrLine(line: string): string {
   s = s.replace(/(\d)\s([.,])(\d)/g, '$1$2$3');
   // A thousands separator read as a space after a dollar sign: `$ 40 920,00`.
   s = s.replace(/\$ ?(\d{1,3}) (\d{3}(?:[.,]\d{3})*[.,]\d{2})(?!\d)/g, '$ $1.$2');
+  // A percentage read with a space before its sign: `21 %`.
+  s = s.replace(/(\d) %(?=\s|$)/g, '$1%');
   // A CUIT split around its dashes: `30 - 71234567 - 9`.
   s = s.replace(/\b(\d{2})\s?-\s?(\d{8})\s?-\s?(\d)\b/g, '$1-$2-$3');
   return s;
