@@ -60,17 +60,13 @@ export function chromiumAvailable(): boolean {
 const openBrowsers = new Set<Browser>();
 
 /**
- * A describe block for browser tests. Without /usr/bin/chromium it is skipped (with the reason
- * in its name) on a developer machine, and fails in CI (CI=true), the way a missing PostgreSQL
- * does (test/helpers/engines.ts): in CI a skip would hide that nothing was tested.
+ * A describe block for browser tests. Without /usr/bin/chromium, vitest.config.ts leaves these
+ * files out of a developer's run; in CI (CI=true) they stay in and fail here, the way a missing
+ * PostgreSQL does (test/helpers/engines.ts): in CI a missing browser must not pass unnoticed.
  */
 export function describeE2E(name: string, fn: () => void): void {
   if (!chromiumAvailable()) {
-    if (process.env.CI === 'true') {
-      throw new Error(`CI=true but ${CHROMIUM_PATH} is missing: the browser tests must run in CI (apt-get install chromium; see .ci/run)`);
-    }
-    describe.skip(`${name} — skipped: ${CHROMIUM_PATH} not found (apt-get install chromium to run the browser tests)`, fn);
-    return;
+    throw new Error(`${CHROMIUM_PATH} is missing: the browser tests need it (apt-get install chromium; see .ci/run)`);
   }
   describe(name, () => {
     // Registered first, so it runs after the file's own afterAll hooks: whatever a failed test
