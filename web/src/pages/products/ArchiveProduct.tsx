@@ -1,6 +1,5 @@
 // Archive (DELETE) after an explicit confirmation. The API refuses while there is stock
 // (409 product.has_stock); that answer is explained in the dialog with what to do next.
-import { useRef } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { api, ApiError } from '../../api/client.ts';
 import type { Product } from '../../api/types.ts';
@@ -8,7 +7,6 @@ import { errorMessage } from '../../components/states.tsx';
 import { t } from '../../i18n/index.ts';
 import { quantity } from '../../lib/format.ts';
 import { unitLabel } from './ProductTable.tsx';
-import { useFocusFirst } from './useFocusFirst.ts';
 
 const s = t.products.archiveDialog;
 
@@ -27,10 +25,8 @@ export function ArchiveProduct({ product, onDone, onCancel }: { product: Product
     onSuccess: onDone,
   });
   const refused = mutation.isError;
-  const box = useRef<HTMLDivElement>(null);
-  useFocusFirst(box, 'button');
   return (
-    <div className="product-archive" ref={box}>
+    <div className="product-archive">
       <p>
         <strong>{s.question(product.name, product.sku)}</strong>
       </p>
@@ -41,7 +37,7 @@ export function ArchiveProduct({ product, onDone, onCancel }: { product: Product
         </p>
       )}
       <div className="form-actions">
-        <button type="button" onClick={onCancel}>
+        <button type="button" onClick={onCancel} data-autofocus>
           {refused ? t.actions.close : t.actions.cancel}
         </button>
         {!refused && (

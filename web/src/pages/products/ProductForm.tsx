@@ -8,7 +8,6 @@ import type { Product, Supplier } from '../../api/types.ts';
 import { Field, FormError, SelectField, fieldError } from '../../components/form.tsx';
 import { t } from '../../i18n/index.ts';
 import { compareDecimal, parseDecimalInput, toInputDecimal } from '../../lib/decimal.ts';
-import { useFocusFirst } from './useFocusFirst.ts';
 
 const f = t.products.form;
 
@@ -91,7 +90,6 @@ export function ProductForm({
   const [edited, setEdited] = useState<Set<Key>>(new Set());
   const formRef = useRef<HTMLFormElement>(null);
   const listId = useId();
-  useFocusFirst(formRef);
 
   const mutation = useMutation({
     mutationFn: (body: Record<string, string | null>) =>

@@ -7,7 +7,6 @@ import { api, ApiError } from '../../api/client.ts';
 import type { Supplier } from '../../api/types.ts';
 import { Field, FormError, SelectField, fieldError } from '../../components/form.tsx';
 import { t } from '../../i18n/index.ts';
-import { useFocusFirst } from '../products/useFocusFirst.ts';
 import { checkCuit, formatCuit, liveCuitProblem } from './cuit.ts';
 
 const f = t.suppliers.form;
@@ -66,7 +65,6 @@ export function SupplierForm({ supplier, onSaved, onCancel }: { supplier?: Suppl
   const [cuitLeft, setCuitLeft] = useState(Boolean(supplier));
   const [focusTick, setFocusTick] = useState(0);
   const formRef = useRef<HTMLFormElement>(null);
-  useFocusFirst(formRef);
 
   const mutation = useMutation({
     mutationFn: (body: Body) => (supplier ? api.patch<Supplier>(`/suppliers/${supplier.id}`, body) : api.post<Supplier>('/suppliers', body)),
