@@ -17,6 +17,9 @@ import { registerOpenApi } from './platform/http/openapi.ts';
 import type { App } from './platform/http/types.ts';
 import { createServices, type Services } from './services.ts';
 import { systemRoutes } from './modules/ops/system-routes.ts';
+import { metricsRoutes } from './modules/ops/metrics-routes.ts';
+import { createMetricsSampler } from './modules/ops/metrics-sampler.ts';
+import { registerMetricsHooks } from './platform/http/metrics-hooks.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
 import { usersRoutes } from './modules/identity/users-routes.ts';
 import { sessionsRoutes } from './modules/identity/sessions-routes.ts';
@@ -28,6 +31,8 @@ import { reportsRoutes } from './modules/reports/routes.ts';
 import { invoicesRoutes } from './modules/invoices/routes.ts';
 import { forecastRoutes } from './modules/forecast/routes.ts';
 import { pricingRoutes } from './modules/pricing/routes.ts';
+import { opsBackupRoutes } from './modules/ops/backup-routes.ts';
+import { privacyRoutes } from './modules/privacy/routes.ts';
 import { configureValidationLocale } from './platform/http/validation-locale.ts';
 
 export interface AppDeps {
@@ -52,6 +57,10 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const services = deps.services ?? createServices({ config, database, auditEnabled: !config.benchDisableAudit });
   // A wrong or missing master key stops the start here, before anything listens.
   await services.crypto.ready();
+  // A database restored from a backup older than some erasures must not serve those people: the
+  // erasure journal kept outside the database is replayed before anything listens.
+  const replayed = await services.customers.replayJournalFile({ actor: 'system:start', ip: null, requestId: null });
+  if (replayed.applied.length > 0) logger.warn({ customers: replayed.applied.length }, 'erasures replayed from the erasure journal');
 
   const serverOptions = {
     loggerInstance: logger,
@@ -79,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     reply.header('x-request-id', request.id);
     reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
   });
+  registerMetricsHooks(app as unknown as FastifyInstance);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       {
@@ -108,6 +118,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   await registerOpenApi(app);
 
   await app.register(async (scope) => systemRoutes(scope as App, { database }));
+  const sampler = createMetricsSampler({ database, catalog: services.catalog, critical: services.critical, crypto: services.crypto, logger });
+  await app.register(async (scope) => metricsRoutes(scope as App, { sampler, metricsToken: config.metricsToken }));
   // After the security and auth hooks, so the dashboard's files get the same headers and CSP.
   const dashboard = await registerDashboard(app, config.dashboardDir);
   pageFallback = dashboard.pageFallback;
@@ -125,6 +137,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       invoicesRoutes(api, services);
       forecastRoutes(api, services);
       pricingRoutes(api, services);
+      opsBackupRoutes(api, { backups: services.backups, dataDir: config.dataDir });
+      privacyRoutes(api, services);
     },
     { prefix: '/api/v1' },
   );

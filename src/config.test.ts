@@ -30,6 +30,12 @@ describe('loadConfig', () => {
     [{ TLS_CERT_FILE: '/x.pem' }, 'TLS_KEY_FILE'],
     [{ INVENTARIO_MASTER_KEY: 'bm90LTMyLWJ5dGVz' }, 'INVENTARIO_MASTER_KEY'],
     [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ RETENTION_INVOICE_FILES_YEARS: '5' }, 'RETENTION_INVOICE_FILES_YEARS'],
+    [{ RETENTION_AUDIT_EVENTS_YEARS: '2' }, 'RETENTION_AUDIT_EVENTS_YEARS'],
+    [{ RETENTION_CUSTOMERS_INACTIVE_YEARS: '0' }, 'RETENTION_CUSTOMERS_INACTIVE_YEARS'],
+    [{ RETENTION_INTERVAL_HOURS: '-1' }, 'RETENTION_INTERVAL_HOURS'],
+    [{ PRIVACY_CONTACT_EMAIL: 'nope' }, 'PRIVACY_CONTACT_EMAIL'],
+    [{ PRIVACY_CONTROLLER_CUIT: '123' }, 'PRIVACY_CONTROLLER_CUIT'],
   ])('rejects %j with one line naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -53,6 +59,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.0.0.0/8' }).trustProxy).toEqual(['10.0.0.1', '10.0.0.0/8']);
+  });
+
+  it('defaults retention to the Argentine fiscal and prescription periods', () => {
+    expect(loadConfig({}).privacy.retention).toEqual({ customersInactiveYears: 5, invoiceFilesYears: 10, auditEventsYears: 10, intervalHours: 24 });
+    expect(loadConfig({ RETENTION_INTERVAL_HOURS: '0', PRIVACY_CONTROLLER_NAME: ' Almacén Don José ' }).privacy).toMatchObject({
+      retention: { intervalHours: 0 },
+      controller: { name: 'Almacén Don José', email: undefined },
+    });
   });
 
   it('accepts a 32-byte base64 master key', () => {

@@ -1,6 +1,7 @@
 // The one place that reads the environment. Everything else receives a typed Config.
 import path from 'node:path';
 import { z } from 'zod';
+import { CronError, parseCron } from './platform/jobs/cron.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -18,6 +19,16 @@ function parseWeekdays(text: string): number[] | undefined {
     for (let d = a; d <= b; d++) days.add(d + 1);
   }
   return [...days].sort();
+}
+
+function cronProblem(expression: string): string | undefined {
+  try {
+    parseCron(expression);
+    return undefined;
+  } catch (err) {
+    if (err instanceof CronError) return err.message;
+    throw err;
+  }
 }
 
 const envSchema = z.object({
@@ -88,6 +99,28 @@ const envSchema = z.object({
   // the time an upload waits for a page's text before 504 invoice.ocr_timeout.
   OCR_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
   OCR_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(30),
+  // Encrypted backups (docs/operations/backup-and-restore.md): when the scheduled backup runs
+  // (cron, store time zone; unset = no scheduled backups), a second directory each backup is
+  // copied to and verified in, and how many daily/weekly/monthly backups retention keeps.
+  BACKUP_SCHEDULE: z.string().optional().refine((v) => v === undefined || cronProblem(v) === undefined, 'must be a cron expression like "30 2 * * *" (minute hour day-of-month month day-of-week)'),
+  BACKUP_COPY_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP_DAILY: z.coerce.number().int().min(0).max(366).default(7),
+  BACKUP_KEEP_WEEKLY: z.coerce.number().int().min(0).max(520).default(4),
+  BACKUP_KEEP_MONTHLY: z.coerce.number().int().min(0).max(1200).default(12),
+  // Retention as code (docs/privacy/retention-policy.md): customers without activity for N years
+  // are anonymised (5: the general prescription of claims, CCyC art. 2560); uploaded invoice files
+  // are fiscal documents kept at least 10 years (CCyC art. 328); audit events are kept (and only
+  // reported) for N years; the job runs every N hours on one instance (0 = only by hand).
+  RETENTION_CUSTOMERS_INACTIVE_YEARS: z.coerce.number().int().min(1).max(30).default(5),
+  RETENTION_INVOICE_FILES_YEARS: z.coerce.number().int().min(10, 'must be at least 10 (fiscal documents, Código Civil y Comercial art. 328)').max(50).default(10),
+  RETENTION_AUDIT_EVENTS_YEARS: z.coerce.number().int().min(10, 'must be at least 10 (the audit trail backs fiscal records)').max(50).default(10),
+  RETENTION_INTERVAL_HOURS: z.coerce.number().int().min(0).max(720).default(24),
+  // Who is responsible for the data (Ley 25.326 art. 2, GDPR art. 4.7): fills the privacy policy
+  // and the breach export. Unset values appear as placeholders to complete by hand.
+  PRIVACY_CONTROLLER_NAME: z.string().trim().min(1).max(200).optional(),
+  PRIVACY_CONTROLLER_CUIT: z.string().regex(/^\d{2}-?\d{8}-?\d$/, 'must be a CUIT like 30-71234567-1').optional(),
+  PRIVACY_CONTROLLER_ADDRESS: z.string().trim().min(1).max(300).optional(),
+  PRIVACY_CONTACT_EMAIL: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address').optional(),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -157,6 +190,13 @@ export interface Config {
   forecast: { workers: number; historyDays: number; refreshSeconds: number; serviceLevel: number; reviewDays: number };
   /** OCR of invoice photos: engines (worker threads) at once, and the per-page time limit. */
   ocr: { concurrency: number; timeoutSeconds: number };
+  /** Backups: cron schedule (store time zone), verified copy directory, retention counts. */
+  backup: { schedule: string | undefined; copyDir: string | undefined; retention: { daily: number; weekly: number; monthly: number } };
+  /** Retention as code and the data controller's identity (src/modules/privacy). */
+  privacy: {
+    retention: { customersInactiveYears: number; invoiceFilesYears: number; auditEventsYears: number; intervalHours: number };
+    controller: { name: string | undefined; cuit: string | undefined; address: string | undefined; email: string | undefined };
+  };
 }
 
 export class ConfigError extends Error {
@@ -265,6 +305,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ocr: {
       concurrency: e.OCR_CONCURRENCY,
       timeoutSeconds: e.OCR_TIMEOUT_SECONDS,
+    },
+    backup: {
+      schedule: e.BACKUP_SCHEDULE,
+      copyDir: e.BACKUP_COPY_DIR ? path.resolve(e.BACKUP_COPY_DIR) : undefined,
+      retention: { daily: e.BACKUP_KEEP_DAILY, weekly: e.BACKUP_KEEP_WEEKLY, monthly: e.BACKUP_KEEP_MONTHLY },
+    },
+    privacy: {
+      retention: {
+        customersInactiveYears: e.RETENTION_CUSTOMERS_INACTIVE_YEARS,
+        invoiceFilesYears: e.RETENTION_INVOICE_FILES_YEARS,
+        auditEventsYears: e.RETENTION_AUDIT_EVENTS_YEARS,
+        intervalHours: e.RETENTION_INTERVAL_HOURS,
+      },
+      controller: {
+        name: e.PRIVACY_CONTROLLER_NAME,
+        cuit: e.PRIVACY_CONTROLLER_CUIT,
+        address: e.PRIVACY_CONTROLLER_ADDRESS,
+        email: e.PRIVACY_CONTACT_EMAIL,
+      },
     },
   };
 }

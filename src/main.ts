@@ -8,6 +8,10 @@ import { registerSeedCommand } from './cli/seed.ts';
 import { registerAuditCommands } from './cli/audit.ts';
 import { registerKeyCommands } from './cli/keys.ts';
 import { registerUserCommands } from './cli/users.ts';
+import { registerBackupCommands } from './cli/backup.ts';
+import { registerRestoreCommand } from './cli/restore.ts';
+import { registerDrCommands } from './cli/dr.ts';
+import { registerRetentionCommands } from './cli/retention.ts';
 import { withDatabase } from './cli/context.ts';
 import { printResult } from './cli/output.ts';
 
@@ -43,6 +47,10 @@ registerSeedCommand(program);
 registerAuditCommands(program);
 registerKeyCommands(program);
 registerUserCommands(program);
+registerBackupCommands(program);
+registerRestoreCommand(program);
+registerDrCommands(program);
+registerRetentionCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`error: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);

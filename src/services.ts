@@ -14,6 +14,7 @@ import { createCriticalService } from './modules/stock/critical.ts';
 import { createSettingsService } from './modules/settings/service.ts';
 import { createCryptoService, type CryptoService } from './platform/crypto/service.ts';
 import { createCustomerService } from './modules/customers/service.ts';
+import { erasureJournalPath } from './modules/customers/erasure-journal.ts';
 import { createAuditService, type AuditServiceOptions } from './modules/audit/service.ts';
 import { createReportsService } from './modules/reports/service.ts';
 import { createInvoicesService } from './modules/invoices/service.ts';
@@ -22,6 +23,9 @@ import { createTesseractOcr } from './modules/invoices/extraction/ocr.ts';
 import { createDemandHistoryService } from './modules/stock/demand.ts';
 import { createForecastService } from './modules/forecast/service.ts';
 import { createPricingService, recordCatalogPriceChange } from './modules/pricing/service.ts';
+import { createPrivacyServices } from './modules/privacy/service.ts';
+import { backupRetentionSource } from './modules/privacy/backup-retention.ts';
+import { createBackupService } from './modules/ops/backup/service.ts';
 
 export interface ServiceOptions {
   config: Config;
@@ -46,12 +50,20 @@ export function createServices({ config, database, auditEnabled = true, crypto: 
   const identity = createIdentityService(database, { audit, sessions, lockout });
   // Sale prices set by product creates/edits land in the pricing module's history.
   const catalog = createCatalogService(database, { audit, onSalePriceChange: recordCatalogPriceChange });
-  const stock = createStockService(database, { catalog, audit, timezone: config.timezone });
+  // Customers and stock refer to each other: a sale names a customer (checked and locked), and a
+  // customer's export and erasure read the sales that name them (late-bound to break the cycle).
+  const customers = createCustomerService(database, {
+    crypto,
+    audit,
+    catalog,
+    sales: () => stock,
+    erasureJournalFile: erasureJournalPath(config.dataDir),
+  });
+  const stock = createStockService(database, { catalog, audit, timezone: config.timezone, customers });
   const critical = createCriticalService({ catalog, settings, audit, database, timezone: config.timezone });
   const stockDemand = createDemandHistoryService(database, { timezone: config.timezone });
   const forecast = createForecastService(database, { catalog, critical, demand: stockDemand, timezone: config.timezone, config: config.forecast });
   const idempotency = createIdempotencyStore(database, { ttlHours: config.idempotencyTtlHours });
-  const customers = createCustomerService(database, { crypto, audit });
   // Checkpoint signatures and alert webhook HMACs use keys derived from the master key.
   const derived = (purpose: string) => async () => {
     await crypto.ready();
@@ -70,7 +82,20 @@ export function createServices({ config, database, auditEnabled = true, crypto: 
   const ocr = createTesseractOcr({ concurrency: config.ocr.concurrency, timeoutMs: config.ocr.timeoutSeconds * 1000 });
   const invoices = createInvoicesService(database, { catalog, stock, audit, files: createInvoiceFileStore(config.dataDir), ocr });
   const reports = createReportsService({ catalog, stock, critical, auditTrail, invoices, timezone: config.timezone });
-  return { audit, settings, identity, users, sessions, catalog, stock, critical, idempotency, crypto, customers, auditTrail, reports, pricing, stockDemand, forecast, invoices };
+  // Retention removes data through the services that own it (sessions, idempotency records, backups).
+  const privacy = createPrivacyServices({
+    database,
+    config,
+    audit,
+    purgeSessions: async () => (await sessions.purgeExpired()).sessions,
+    purgeIdempotency: () => idempotency.purgeExpired(),
+    // Inactive customers are anonymised by the same crypto-shredding erasure as DELETE /customers/{id}.
+    eraseCustomer: async (id, ctx) => ({ retained: (await customers.erase(id, ctx)).retained.length > 0 }),
+    // Backups rotate by the backup module's own rule (late-bound: the backup service is built below).
+    backups: backupRetentionSource(() => backups, config.backup.retention),
+  });
+  const backups = createBackupService({ database, config, audit });
+  return { backups, privacy, audit, settings, identity, users, sessions, catalog, stock, critical, idempotency, crypto, customers, auditTrail, reports, pricing, stockDemand, forecast, invoices };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -15,6 +15,7 @@ import { eventListQuery, toEventDto, type EventDto } from '../modules/audit/sche
 import { REPORT_FORMATS, writeReport, type EventSource, type ReportFormat } from '../modules/audit/report.ts';
 import { configOrExit } from './context.ts';
 import { fail, printResult, wantsJson } from './output.ts';
+import { callServer, serverBaseUrl } from './server-api.ts';
 
 const CLI_CONTEXT = { actor: 'cli', ip: null, requestId: null };
 
@@ -39,34 +40,9 @@ async function withAuditServices<T>(config: Config, command: string, fn: (servic
   }
 }
 
-function checkUrl(url: string): string {
-  if (!/^https?:\/\/[^\s]+$/.test(url)) fail('--url must be an http:// or https:// URL, e.g. http://127.0.0.1:8080', 2);
-  return url.replace(/\/+$/, '');
-}
-
 async function apiGet(config: Config, base: string, path: string): Promise<unknown> {
-  if (!config.cliApiKey) fail('--url needs an admin or auditor API key in INVENTARIO_API_KEY', 2);
-  let res: Response;
-  try {
-    res = await fetch(`${base}${path}`, {
-      headers: { authorization: `Bearer ${config.cliApiKey}`, accept: 'application/json' },
-      // A full verification of millions of events takes a while.
-      signal: AbortSignal.timeout(30 * 60_000),
-    });
-  } catch (err) {
-    fail(`could not reach ${base}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const text = await res.text();
-  if (!res.ok) {
-    let detail = text.slice(0, 200);
-    try {
-      detail = (JSON.parse(text) as { detail?: string }).detail ?? detail;
-    } catch {
-      // not a problem document
-    }
-    fail(`${base} answered ${res.status}: ${detail}`);
-  }
-  return JSON.parse(text) as unknown;
+  // A full verification of millions of events takes a while.
+  return callServer(config, base, path, { keyRoles: 'an admin or auditor', timeoutMs: 30 * 60_000 });
 }
 
 function humanVerify(r: VerifyReport): string {
@@ -121,7 +97,7 @@ export function registerAuditCommands(program: Command): void {
     .action(async (opts: { url?: string; json?: boolean }) => {
       const config = configOrExit();
       const report = opts.url
-        ? ((await apiGet(config, checkUrl(opts.url), '/api/v1/audit/verify')) as VerifyReport)
+        ? ((await apiGet(config, serverBaseUrl(opts.url), '/api/v1/audit/verify')) as VerifyReport)
         : await withAuditServices(config, 'verify', (services) => services.auditTrail.verify(CLI_CONTEXT));
       printResult(opts, report as unknown as Record<string, unknown>, humanVerify(report));
       process.exitCode = report.ok ? 0 : 1;
@@ -153,7 +129,7 @@ export function registerAuditCommands(program: Command): void {
       };
       try {
         if (opts.url) {
-          const events = await fetchAllEvents(config, checkUrl(opts.url), from, to);
+          const events = await fetchAllEvents(config, serverBaseUrl(opts.url), from, to);
           await run(async function* () {
             yield* events;
           });

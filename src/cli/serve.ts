@@ -11,6 +11,8 @@ import { startJob } from '../platform/jobs/scheduler.ts';
 import { startAuditJobs } from '../modules/audit/jobs.ts';
 import { startForecastJobs } from '../modules/forecast/jobs.ts';
 import { startPricingJobs } from '../modules/pricing/jobs.ts';
+import { startRetentionJobs } from '../modules/privacy/jobs.ts';
+import { startBackupJobs } from '../modules/ops/backup/jobs.ts';
 import { createAuditWriter, SYSTEM_CONTEXT } from '../platform/audit/writer.ts';
 import { configOrExit } from './context.ts';
 import { fail } from './output.ts';
@@ -62,6 +64,8 @@ export async function serve(): Promise<void> {
     startAuditJobs(services.auditTrail, { database, logger }),
     startForecastJobs(services.forecast, { database, logger, everyMs: config.forecast.refreshSeconds * 1000 }),
     startPricingJobs(services.pricing, { database, logger, schedule: config.pricing.autoReprice }),
+    startRetentionJobs(services.privacy.retention, { database, logger, intervalHours: config.privacy.retention.intervalHours }),
+    startBackupJobs(services.backups, { database, logger, schedule: config.backup.schedule, timezone: config.timezone }),
   ];
 
   let closing = false;

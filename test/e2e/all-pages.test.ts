@@ -18,6 +18,7 @@ const SECTIONS = [
   { path: '/facturas', name: 'facturas', label: 'Facturas' },
   { path: '/compras', name: 'compras', label: 'Compras sugeridas' },
   { path: '/clientes', name: 'clientes', label: 'Clientes' },
+  { path: '/privacidad', name: 'privacidad', label: 'Privacidad' },
   { path: '/auditoria', name: 'auditoria', label: 'Auditoría' },
   { path: '/usuarios', name: 'usuarios', label: 'Usuarios y claves' },
 ] as const;

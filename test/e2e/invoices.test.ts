@@ -1,6 +1,7 @@
 // Facturas in a real browser: a PDF invoice (text layer + a real AFIP QR) uploaded through the
-// file input fills the header from the QR; a line is mapped to a product by search, another gets
-// a product created from it; confirming (with its dialog) raises the stock; the same invoice
+// file input fills the header from the QR and is drawn beside it by pdf.js; a line is mapped to a
+// product by search, another gets a product created from it; confirming (with its dialog, into a
+// location chosen there) raises the stock of that location; the same invoice
 // again is refused as a duplicate (409), a QR-only image as incomplete (422). A clerk uploads a
 // PNG with the QR and sees the header but no way to edit or confirm; a file that is not an
 // invoice (picked or dropped) shows the API's refusal in Spanish; a header corrected by hand, a
@@ -44,6 +45,10 @@ describeE2E('facturas (browser)', () => {
     const product = await dash.api('POST', '/products', { sku: 'E2E-FAC-1', name: 'Infusión verde Playadito', category: 'almacén', cost_price: '1800', sale_price: '3000' });
     expect(product.status, JSON.stringify(product.body)).toBe(201);
     ids.yerba = product.body.id;
+    // A second location: the invoice's goods go there, chosen in the confirmation dialog.
+    const back = await dash.api('POST', '/locations', { code: 'FONDO', name: 'Depósito del fondo' });
+    expect(back.status, JSON.stringify(back.body)).toBe(201);
+    ids.fondo = back.body.id;
   });
 
   afterAll(async () => {
@@ -59,6 +64,13 @@ describeE2E('facturas (browser)', () => {
 
   it('uploads a PDF, fills the header from the QR, maps and creates products, confirms into stock', async () => {
     const { page, context, cspViolations, consoleErrors } = await newPage(browser, dash, { role: 'manager', path: '/facturas' });
+    // pdf.js says so on the console when it falls back (no real worker, a font it could not load).
+    const pdfWarnings: string[] = [];
+    page.on('console', (msg) => {
+      if (/warning|worker|font/i.test(msg.text())) pdfWarnings.push(msg.text());
+    });
+    const loaded: string[] = [];
+    page.on('requestfinished', (request) => loaded.push(new URL(request.url()).pathname));
     try {
       await page.getByRole('heading', { level: 1, name: 'Facturas' }).waitFor();
       await page.getByText('No hay facturas esperando revisión.').waitFor();
@@ -75,8 +87,37 @@ describeE2E('facturas (browser)', () => {
       expect(await page.getByLabel('Fecha de emisión').inputValue()).toBe('2026-03-02');
       expect(norm(await page.locator('.field', { has: cuit }).locator('.hint').textContent())).toBe('QR de AFIP (dato oficial)');
       expect(norm(await page.locator('.invoice-warnings').textContent())).toContain('Renglón sin producto');
+      // The PDF itself, drawn by pdf.js beside the fields (fetched through the API, not framed).
       expect(await page.locator('img[alt="Imagen de la factura cargada"]').count()).toBe(0);
       await page.getByRole('link', { name: 'Descargar el original' }).waitFor();
+      await page.locator('.pdf-canvas-box.drawn').waitFor({ timeout: 15_000 });
+      const canvas = page.getByRole('img', { name: 'Vista previa de la factura en PDF, página 1 de 1' });
+      expect(await canvas.isVisible()).toBe(true);
+      const drawn = await page.evaluate(() => {
+        const c = document.querySelector<HTMLCanvasElement>('canvas.pdf-canvas')!;
+        const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let dark = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i]! + data[i + 1]! + data[i + 2]! < 240 && data[i + 3]! > 200) dark++;
+        return { dark, pixels: c.width * c.height, cssWidth: c.getBoundingClientRect().width, boxWidth: c.parentElement!.clientWidth };
+      });
+      // Text and the QR: a few percent of the page is ink; a blank or all-black canvas is not.
+      // A real worker from our origin, and the font the PDF names without embedding it (Helvetica).
+      expect(pdfWarnings).toEqual([]);
+      expect(loaded.filter((p) => /^\/assets\/(pdf\.worker\.min-[\w-]+\.mjs|LiberationSans-Regular-[\w-]+\.ttf)$/.test(p))).toHaveLength(2);
+      expect(drawn.dark).toBeGreaterThan(drawn.pixels * 0.005);
+      expect(drawn.dark).toBeLessThan(drawn.pixels * 0.5);
+      expect(Math.abs(drawn.cssWidth - drawn.boxWidth)).toBeLessThanOrEqual(1);
+      // Enlarged to read small print: drawn again, wider than its box (which scrolls).
+      await page.getByRole('button', { name: 'Ampliar' }).click();
+      await page.getByText('150 %').waitFor();
+      await page.locator('.pdf-canvas-box.drawn').waitFor();
+      const zoomed = await page.evaluate(() => {
+        const c = document.querySelector<HTMLCanvasElement>('canvas.pdf-canvas')!;
+        return c.getBoundingClientRect().width / c.parentElement!.clientWidth;
+      });
+      expect(zoomed).toBeGreaterThan(1.45);
+      await page.getByRole('button', { name: 'Reducir' }).click();
+      await page.getByText('Al ancho').waitFor();
 
       // Two lines read from the text layer, neither matched.
       expect(await page.locator('.lines-table tbody tr').count()).toBe(2);
@@ -113,13 +154,16 @@ describeE2E('facturas (browser)', () => {
       ids.dulce = created.body.items[0].id;
       expect(norm(await page.locator('.invoice-warnings').textContent())).not.toContain('Renglón sin producto');
 
-      // Confirm, through the dialog.
+      // Confirm, through the dialog, into the second location (MAIN is the default).
       await page.getByRole('button', { name: 'Confirmar factura…' }).click();
       const dialog = page.getByRole('dialog', { name: 'Confirmar la factura' });
-      expect(norm(await dialog.textContent())).toContain('2 entradas de stock');
+      expect(norm(await dialog.textContent())).toContain('2 entradas de stock en el depósito que elija');
+      const where = dialog.getByLabel('Depósito donde ingresa la mercadería');
+      expect(norm(await where.locator('option:checked').textContent())).toBe('Depósito principal (MAIN)');
+      await where.selectOption({ label: 'Depósito del fondo (FONDO)' });
       expect(await checkAxe(page)).toEqual([]);
       await dialog.getByRole('button', { name: 'Confirmar e ingresar stock' }).click();
-      await page.getByText('Factura confirmada: la mercadería ingresó al stock.').waitFor();
+      await page.getByText('Factura confirmada: la mercadería ingresó al stock de Depósito del fondo (FONDO).').waitFor();
       expect(await page.getByRole('button', { name: 'Confirmar factura…' }).count()).toBe(0);
       await saveScreenshots(page, 'facturas-confirmada');
 
@@ -128,6 +172,10 @@ describeE2E('facturas (browser)', () => {
       expect(yerba.body.cost_price).toBe('2000.00');
       const dulce = await dash.api('GET', `/products/${ids.dulce}`);
       expect(dulce.body.on_hand).toMatch(/^6(\.0+)?$/);
+      // All of it in the chosen location, none in MAIN.
+      const levels = await dash.api('GET', `/stock/levels?product_id=${ids.yerba}`);
+      const nonZero = levels.body.items.filter((l: { on_hand: string }) => Number(l.on_hand) !== 0);
+      expect(nonZero.map((l: { location_id: string; on_hand: string }) => [l.location_id, Number(l.on_hand)])).toEqual([[ids.fondo, 12]]);
 
       // The same invoice again: its lines map by the learned supplier codes; confirming is refused.
       await page.getByRole('button', { name: 'Volver a las facturas' }).click();

@@ -8,7 +8,7 @@ import { createTestApp, idemKey, type TestApp } from '../helpers/test-app.ts';
 
 const UNKNOWN_ID = '0195b7a4-0000-7000-8000-0000000000ee';
 const MOVEMENT_KEYS = [
-  'actor', 'created_at', 'id', 'location_id', 'on_hand_after', 'on_hand_before', 'product_id', 'quantity',
+  'actor', 'created_at', 'customer_id', 'id', 'location_id', 'on_hand_after', 'on_hand_before', 'product_id', 'quantity',
   'reason', 'reference', 'to_location_id', 'type', 'unit_cost',
 ].sort();
 

@@ -207,5 +207,6 @@ describe('inventario --help', () => {
     );
     expect(helped.get('api-keys create')!.stdout).toContain('--role');
     expect(fs.existsSync(dataDir)).toBe(false);
-  });
+    // About 40 help screens, each a process that loads the CLI: minutes on two busy cores.
+  }, 180_000);
 });

@@ -17,6 +17,8 @@ const PUBLIC = 'public' as const;
 export const EXPECTED_ACCESS: Record<string, readonly Role[] | typeof PUBLIC> = {
   'GET /health': PUBLIC,
   'GET /ready': PUBLIC,
+  // Anonymous loopback scrapes are allowed only while METRICS_TOKEN is unset; the matrix app sets it.
+  'GET /metrics': AUDIT,
   'GET /api/v1/me': ALL,
   'POST /api/v1/api-keys': ADMIN,
   'GET /api/v1/api-keys': ADMIN,
@@ -66,9 +68,30 @@ export const EXPECTED_ACCESS: Record<string, readonly Role[] | typeof PUBLIC> = 
   'GET /api/v1/customers/{id}': ADMIN_MANAGER,
   'GET /api/v1/customers/{id}/export': ADMIN,
   'DELETE /api/v1/customers/{id}': ADMIN,
+  // Data-subject rights: everyday care needs customers:manage; export, erasure and holds are admin-only.
+  'PATCH /api/v1/customers/{id}': ADMIN_MANAGER,
+  'GET /api/v1/customers/marketing-audience': ADMIN_MANAGER,
+  'GET /api/v1/customers/{id}/consent': ADMIN_MANAGER,
+  'POST /api/v1/customers/{id}/consent': ADMIN_MANAGER,
+  'POST /api/v1/customers/{id}/restriction': ADMIN_MANAGER,
+  'GET /api/v1/customers/{id}/erasure-preview': ADMIN,
+  'POST /api/v1/customers/{id}/legal-holds': ADMIN,
+  'DELETE /api/v1/customers/{id}/legal-holds/{hold_id}': ADMIN,
+  // Privacy governance: retention, breach register, records of processing (customers:privacy).
+  'GET /api/v1/privacy/retention': ADMIN,
+  'POST /api/v1/privacy/retention/run': ADMIN,
+  'POST /api/v1/privacy/breaches': ADMIN,
+  'GET /api/v1/privacy/breaches': ADMIN,
+  'GET /api/v1/privacy/breaches/{id}': ADMIN,
+  'PATCH /api/v1/privacy/breaches/{id}': ADMIN,
+  'GET /api/v1/privacy/breaches/{id}/export': ADMIN,
+  'GET /api/v1/privacy/records-of-processing': ADMIN,
   // Audit and identity
   'GET /api/v1/audit/events': AUDIT,
   'GET /api/v1/audit/verify': AUDIT,
+  'POST /api/v1/backups': ADMIN,
+  'GET /api/v1/backups': ADMIN,
+  'GET /api/v1/dr/reports': AUDIT,
   'GET /api/v1/audit/alerts': AUDIT,
   'POST /api/v1/audit/alerts/{id}/acknowledge': AUDIT,
   'POST /api/v1/audit/alerts/{id}/close': AUDIT,
@@ -104,7 +127,7 @@ describe.each(testEngines())('role matrix over the OpenAPI document on %s', (eng
   const keys = new Map<Role, string>();
 
   beforeAll(async () => {
-    t = await createTestApp(engine);
+    t = await createTestApp(engine, { METRICS_TOKEN: 'matrix-metrics-token-0123456789' });
     operations = await openApiOperations(t);
     for (const role of ROLES) keys.set(role, await t.keyFor(role));
   });

@@ -2,12 +2,14 @@ import type { App } from '../../platform/http/types.ts';
 import { auditContextOf } from '../../platform/audit/writer.ts';
 import { idParam, page } from '../../platform/http/schemas.ts';
 import type { Services } from '../../services.ts';
+import { customerPrivacyRoutes } from './privacy-routes.ts';
 import { customerCreateBody, customerDto, customerListItem, customerListQuery, toCustomerDto, toListItem } from './schemas.ts';
 
 // Personal data: every route needs customers:manage (admin, manager). The response schemas are
 // also the last filter: a decrypted field that is not declared here never leaves the server.
 export function customerRoutes(app: App, { customers }: Pick<Services, 'customers'>): void {
   const tags = ['customers'];
+  customerPrivacyRoutes(app, { customers });
 
   app.post(
     '/customers',

@@ -1,20 +1,12 @@
 import { z } from 'zod';
 import { iso, isoTimestamp, paginationQuery } from '../../platform/http/schemas.ts';
-import { DOC_TYPES, parseDocument, parsePhone, type DocType } from './documents.ts';
+import { parseDocument, type DocType } from './documents.ts';
+import { docTypeField, emailField, phoneField } from './field-schemas.ts';
+import { CONSENT_SOURCES } from './privacy-schemas.ts';
 
-const docType = z.enum(DOC_TYPES, { message: 'el tipo de documento debe ser DNI, CUIT, CUIL o PASSPORT' });
-const email = z.string().trim().max(254, 'el email es demasiado largo').pipe(z.email({ message: 'el email no es válido' }));
-const phone = z
-  .string()
-  .max(40, 'el teléfono es demasiado largo')
-  .transform((value, ctx) => {
-    const parsed = parsePhone(value);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: 'custom', message: parsed.message });
-      return z.NEVER;
-    }
-    return parsed.value;
-  });
+const docType = docTypeField;
+const email = emailField;
+const phone = phoneField;
 
 export const customerCreateBody = z
   .strictObject({
@@ -25,6 +17,8 @@ export const customerCreateBody = z
     phone: phone.nullish(),
     address: z.string().trim().max(300).nullish(),
     marketing_consent: z.boolean().default(false),
+    // Where the initial consent (or its absence) was recorded; the first entry of its history.
+    consent_source: z.enum(CONSENT_SOURCES, { message: `el origen debe ser uno de: ${CONSENT_SOURCES.join(', ')}` }).default('mostrador'),
   })
   .transform((body, ctx) => {
     const doc = parseDocument(body.doc_type, body.doc_number);

@@ -1,90 +1,56 @@
 // Customers: personal data sealed field by field under each customer's own data key, found
 // through blind indexes, and every decryption for display audited in the same transaction as
 // the read that needed it. A decryption failure is audited too (outside the failed transaction)
-// and answered with a bare 500 crypto.decrypt_failed.
+// and answered with a bare 500 crypto.decrypt_failed. The data-subject rights (rectification,
+// consent, restriction, erasure, export) live beside this file and share its internals.
 import { uuidv7 } from 'uuidv7';
 import type { Database, Queryable } from '../../platform/db/types.ts';
 import type { AuditContext, AuditWriter } from '../../platform/audit/writer.ts';
-import { DecryptError } from '../../platform/crypto/errors.ts';
-import { wipe, type CryptoService, type DataKey } from '../../platform/crypto/service.ts';
+import { wipe, type CryptoService } from '../../platform/crypto/service.ts';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.ts';
 import { validationError } from '../../platform/http/errors.ts';
+import type { CatalogService } from '../catalog/service.ts';
+import type { StockService } from '../stock/service.ts';
 import { DOC_TYPES, documentIndexInput, maskName, normalizeEmail, parseDocument, type DocType } from './documents.ts';
 import { CustomerErrors } from './errors.ts';
 import { createCustomerRepo, type CustomerRow } from './repo.ts';
+import { createPrivacyRepo } from './privacy-repo.ts';
 import type { Customer, CustomerCreate, CustomerListQuery, MaskedCustomer } from './schemas.ts';
-
-const TABLE = 'customers';
-const DOC_INDEX = 'customer.doc_number';
-const EMAIL_INDEX = 'customer.email';
-const PERSONAL_FIELDS = ['name', 'doc_type', 'doc_number', 'email', 'phone', 'address'] as const;
-type PersonalField = (typeof PERSONAL_FIELDS)[number];
-
-/** A decryption that failed, with the record it belongs to (for the audit event). */
-class CustomerDecryptFailure extends Error {
-  constructor(
-    readonly customerId: string,
-    readonly reason: string,
-  ) {
-    super('customer data could not be decrypted');
-  }
-}
-
-function presentFields(c: Customer): PersonalField[] {
-  const values: Record<PersonalField, unknown> = {
-    name: c.name,
-    doc_type: c.docType,
-    doc_number: c.docNumber,
-    email: c.email,
-    phone: c.phone,
-    address: c.address,
-  };
-  return PERSONAL_FIELDS.filter((f) => values[f] !== null);
-}
+import { createSealing, ctxOf, CustomerDecryptFailure, DOC_INDEX, EMAIL_INDEX, presentFields, subjectOf, type Sealing } from './sealing.ts';
+import { createRectification } from './rectification.ts';
+import { createConsent } from './consent.ts';
+import { createErasure } from './erasure.ts';
+import { createSubjectExport } from './subject-export.ts';
 
 export interface CustomerDeps {
   crypto: CryptoService;
   audit: AuditWriter;
+  /** Product names for the export (optional: CLI tools that never export do without). */
+  catalog?: Pick<CatalogService, 'getProduct'>;
+  /** Late-bound (the stock service depends on this one): sales that refer to a customer. */
+  sales?: () => Pick<StockService, 'salesOfCustomer'>;
+  /** Where each erasure is also journalled outside the database, for restores (erasure-journal.ts). */
+  erasureJournalFile?: string;
 }
 
-export function createCustomerService(database: Database, { crypto, audit }: CustomerDeps) {
-  const subjectOf = (id: string) => `customer:${id}`;
-  const ctxOf = (id: string, field: PersonalField) => ({ table: TABLE, recordId: id, field });
+/** What the privacy parts share with the core service. */
+export interface CustomerCore {
+  database: Database;
+  crypto: CryptoService;
+  audit: AuditWriter;
+  sealing: Sealing;
+  deps: CustomerDeps;
+  /** Records a failed decryption on its own (the transaction rolled back) and hides it. */
+  decryptFailure(err: unknown, ctx: AuditContext, action: string): Promise<unknown>;
+  /** Locks the row FOR UPDATE: 404 when unknown, 410 when erased (unless `allowRetained` and something is retained). */
+  lockLive(tx: Queryable, id: string, allowRetained?: boolean): Promise<CustomerRow>;
+}
 
-  async function withDataKey<T>(q: Queryable, row: Pick<CustomerRow, 'id' | 'dataKeyId'>, fn: (dek: DataKey) => T): Promise<T> {
-    let dek: DataKey | undefined;
-    try {
-      dek = await crypto.openDataKey(q, row.dataKeyId);
-      return fn(dek);
-    } catch (err) {
-      if (err instanceof DecryptError) throw new CustomerDecryptFailure(row.id, err.name);
-      throw err;
-    } finally {
-      wipe(dek?.key);
-    }
-  }
+export function createCustomerService(database: Database, deps: CustomerDeps) {
+  const { crypto, audit } = deps;
+  const sealing = createSealing(crypto);
+  const { withDataKey, decryptRow } = sealing;
 
-  function decryptRow(q: Queryable, row: CustomerRow): Promise<Customer> {
-    return withDataKey(q, row, (dek) => {
-      const open = (field: PersonalField, value: unknown) => crypto.openField(dek, ctxOf(row.id, field), value);
-      const optional = (field: PersonalField, value: unknown) => (value === null ? null : open(field, value));
-      const docType = open('doc_type', row.docTypeSealed);
-      if (!(DOC_TYPES as readonly string[]).includes(docType)) throw new DecryptError('unexpected document type');
-      return {
-        id: row.id,
-        name: open('name', row.nameSealed),
-        docType: docType as DocType,
-        docNumber: open('doc_number', row.docNumberSealed),
-        email: optional('email', row.emailSealed),
-        phone: optional('phone', row.phoneSealed),
-        address: optional('address', row.addressSealed),
-        marketingConsent: row.marketingConsent,
-        createdAt: row.createdAt,
-      };
-    });
-  }
-
-  /** Records a failed decryption on its own (the read's transaction rolled back) and hides it. */
   async function decryptFailure(err: unknown, ctx: AuditContext, action: string): Promise<unknown> {
     if (!(err instanceof CustomerDecryptFailure)) return err;
     await audit.record(database.db, ctx, {
@@ -95,6 +61,16 @@ export function createCustomerService(database: Database, { crypto, audit }: Cus
     });
     return CustomerErrors.decryptFailed();
   }
+
+  async function lockLive(tx: Queryable, id: string, allowRetained = false): Promise<CustomerRow> {
+    const row = await createCustomerRepo(tx).lock(id, 'update');
+    if (!row) throw CustomerErrors.notFound();
+    const retained = Array.isArray(row.erasureRetained) && row.erasureRetained.length > 0;
+    if (row.erasedAt && !(allowRetained && retained)) throw CustomerErrors.erased();
+    return row;
+  }
+
+  const core: CustomerCore = { database, crypto, audit, sealing, deps, decryptFailure, lockLive };
 
   /** Reads rows and decrypts them in one transaction with one audit event per customer read. */
   async function readAudited(ctx: AuditContext, load: (q: Queryable) => Promise<CustomerRow[]>, lookup: string | null) {
@@ -142,7 +118,7 @@ export function createCustomerService(database: Database, { crypto, audit }: Cus
       return database.transaction(async (tx) => {
         const dek = await crypto.createDataKey(tx, subjectOf(id));
         try {
-          const seal = (field: PersonalField, value: string) => crypto.sealField(dek, ctxOf(id, field), value);
+          const seal = (field: string, value: string) => crypto.sealField(dek, ctxOf(id, field), value);
           const row = await createCustomerRepo(tx).insert({
             id,
             dataKeyId: dek.id,
@@ -155,6 +131,14 @@ export function createCustomerService(database: Database, { crypto, audit }: Cus
             docIndex,
             emailIndex,
             marketingConsent: input.marketing_consent,
+          });
+          // The initial consent (given or not) is the first entry of the history, with its channel.
+          await createPrivacyRepo(tx).insertConsent({
+            id: uuidv7(),
+            customerId: id,
+            marketingConsent: row.marketingConsent,
+            source: input.consent_source,
+            actor: ctx.actor,
           });
           const customer: Customer = {
             id,
@@ -171,7 +155,7 @@ export function createCustomerService(database: Database, { crypto, audit }: Cus
             action: 'customers.customer.create',
             resource: subjectOf(id),
             outcome: 'success',
-            details: { fields: presentFields(customer), marketing_consent: customer.marketingConsent },
+            details: { fields: presentFields(customer), marketing_consent: customer.marketingConsent, consent_source: input.consent_source },
           });
           return customer;
         } finally {
@@ -236,6 +220,18 @@ export function createCustomerService(database: Database, { crypto, audit }: Cus
         throw await decryptFailure(err, ctx, 'customers.customer.list');
       }
     },
+
+    /** For the stock ledger: a sale may name a live customer; the row stays locked until commit. */
+    async lockForSale(tx: Queryable, customerId: string): Promise<void> {
+      const row = await createCustomerRepo(tx).lock(customerId, 'share');
+      if (!row) throw CustomerErrors.notFound();
+      if (row.erasedAt) throw CustomerErrors.erased();
+    },
+
+    ...createRectification(core),
+    ...createConsent(core),
+    ...createErasure(core),
+    ...createSubjectExport(core),
   };
 }
 

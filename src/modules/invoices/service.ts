@@ -24,6 +24,7 @@ import { createInvoicesRepo, type InvoiceRow } from './repo.ts';
 import type { ListQuery, ManualBody, PatchBody } from './schemas.ts';
 import type { InvoiceFileStore } from './storage.ts';
 import type { InvoiceFileType } from './sniff.ts';
+import { invoicesCreated, stockMovements } from '../../platform/observability/metrics.ts';
 
 export interface InvoicesServiceDeps {
   catalog: CatalogService;
@@ -107,7 +108,7 @@ export function createInvoicesService(database: Database, deps: InvoicesServiceD
     const id = uuidv7();
     const qrPayload = input.qr ? { ...input.qr.raw, total: input.qr.total } : null;
     const warnings = await warningsFor({ id, fileSha256: input.file?.sha256 ?? null, qrPayload }, input.draft, input.extraction);
-    return database.transaction(async (tx) => {
+    const created = await database.transaction(async (tx) => {
       const row = await createInvoicesRepo(tx).insert({
         id,
         status: 'draft',
@@ -129,6 +130,9 @@ export function createInvoicesService(database: Database, deps: InvoicesServiceD
       });
       return row;
     });
+    const sources = (['qr', 'text', 'ocr'] as const).filter((s) => input.sources[s]);
+    for (const source of sources.length > 0 ? sources : ['manual']) invoicesCreated.inc({ source });
+    return created;
   }
 
   /** One attempt at an edit; undefined when the row changed between the read and the lock. */
@@ -279,7 +283,7 @@ export function createInvoicesService(database: Database, deps: InvoicesServiceD
       );
       const reference = `FC-${h.letter} ${String(h.point_of_sale).padStart(5, '0')}-${String(h.number).padStart(8, '0')}`;
 
-      return database.transaction(async (tx) => {
+      const confirmed = await database.transaction(async (tx) => {
         const repo = createInvoicesRepo(tx);
         // Two confirmations of one invoice serialize here; the second finds it confirmed.
         const locked = await repo.lock(id);
@@ -336,6 +340,8 @@ export function createInvoicesService(database: Database, deps: InvoicesServiceD
         });
         return { row, replayed: false };
       });
+      if (!confirmed.replayed) stockMovements.inc({ type: 'in' }, draft.lines.length);
+      return confirmed;
     },
 
     /** The stored file and its sniffed type. */

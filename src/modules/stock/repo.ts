@@ -76,6 +76,14 @@ export function createStockRepo(db: Queryable) {
       return db.insert(stockMovements).values(rows).returning();
     },
 
+    movementsOfCustomer(customerId: string): Promise<MovementRow[]> {
+      return db
+        .select()
+        .from(stockMovements)
+        .where(eq(stockMovements.customerId, customerId))
+        .orderBy(asc(stockMovements.createdAt), asc(stockMovements.id));
+    },
+
     listMovements(f: MovementFilter): Promise<MovementRow[]> {
       const conditions: (SQL | undefined)[] = [
         f.productId ? eq(stockMovements.productId, f.productId) : undefined,

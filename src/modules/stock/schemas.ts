@@ -18,6 +18,7 @@ export const movementBody = z
     unit_cost: decimalInput({ scale: 2, min: 'nonnegative' }).optional(),
     reason: text(200).optional(),
     reference: text(200).optional(),
+    customer_id: z.uuid({ message: 'id de cliente inválido' }).optional().meta({ description: 'Cliente de una venta (solo salidas).' }),
   })
   .superRefine((b, ctx) => {
     const negative = b.quantity.startsWith('-');
@@ -38,6 +39,9 @@ export const movementBody = z
     if (b.type !== 'in' && b.unit_cost !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['unit_cost'], message: 'el costo unitario solo se informa en ingresos' });
     }
+    if (b.type !== 'out' && b.customer_id !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['customer_id'], message: 'el cliente solo se informa en ventas (salidas)' });
+    }
   });
 export type MovementBody = z.infer<typeof movementBody>;
 
@@ -53,6 +57,7 @@ export const movementDto = z.object({
   reason: z.string().nullable(),
   reference: z.string().nullable(),
   to_location_id: z.string().nullable(),
+  customer_id: z.string().nullable(),
   actor: z.string(),
   created_at: isoTimestamp,
 });
@@ -73,6 +78,7 @@ export function toMovementDto(row: MovementRow): MovementDto {
     reason: row.reason,
     reference: row.reference,
     to_location_id: row.toLocationId,
+    customer_id: row.customerId,
     actor: row.actor,
     created_at: iso(row.createdAt),
   };

@@ -12,6 +12,7 @@ import { StockErrors } from './errors.ts';
 import type { CountBody, MovementBody, MovementListQuery } from './schemas.ts';
 import { validationError } from '../../platform/http/errors.ts';
 import { zonedDayBounds } from '../../platform/time/zone.ts';
+import { stockMovements, stockOversellsPrevented } from '../../platform/observability/metrics.ts';
 
 export interface MovementContext {
   actor: string;
@@ -40,12 +41,24 @@ function assertWholeIfUnit(unit: string, qty: string, path = 'quantity'): void {
   if (unit === 'unit' && !new Decimal(qty).isInteger()) throw StockErrors.wholeUnitsOnly(path);
 }
 
-export function createStockService(database: Database, deps: { catalog: CatalogService; audit: AuditWriter; timezone: string }) {
+/** What the stock ledger needs from the customers module: a sale's customer, locked for the sale. */
+export interface SaleCustomers {
+  /** Throws 404 customer.not_found / 410 customer.erased; holds the row until commit. */
+  lockForSale(tx: Queryable, customerId: string): Promise<void>;
+}
+
+export function createStockService(
+  database: Database,
+  deps: { catalog: CatalogService; audit: AuditWriter; timezone: string; customers?: SaleCustomers },
+) {
   const { catalog, audit, timezone } = deps;
 
   async function move(tx: Queryable, productId: string, locationId: string, delta: string, requested: string) {
     const result = await createStockRepo(tx).applyDelta(productId, locationId, delta);
-    if (!result.ok) throw StockErrors.insufficient(new Decimal(result.onHand).toFixed(), requested);
+    if (!result.ok) {
+      stockOversellsPrevented.inc();
+      throw StockErrors.insufficient(new Decimal(result.onHand).toFixed(), requested);
+    }
     return result;
   }
 
@@ -53,6 +66,10 @@ export function createStockService(database: Database, deps: { catalog: CatalogS
     const product = await catalog.lockProductForMovement(tx, input.product_id);
     assertWholeIfUnit(product.unit, input.quantity);
     const from = await catalog.resolveLocation(tx, input.location_id);
+    if (input.customer_id !== undefined) {
+      if (!deps.customers) throw new Error('the stock service was built without the customers service');
+      await deps.customers.lockForSale(tx, input.customer_id);
+    }
     const base = {
       productId: product.id,
       type: input.type,
@@ -60,6 +77,7 @@ export function createStockService(database: Database, deps: { catalog: CatalogS
       reason: input.reason ?? null,
       reference: input.reference ?? null,
       actor: ctx.actor,
+      customerId: input.customer_id ?? null,
       ...(ctx.at ? { createdAt: ctx.at } : {}),
     };
     const repo = createStockRepo(tx);
@@ -106,7 +124,7 @@ export function createStockService(database: Database, deps: { catalog: CatalogS
       ctx: MovementContext,
       hooks: TransactionHook<MovementResult>[] = [],
     ): Promise<MovementResult> {
-      return database.transaction(async (tx) => {
+      const committed = await database.transaction(async (tx) => {
         const result = await applyMovement(tx, input, ctx);
         const legs = result.counterpart ? [result.movement, result.counterpart] : [result.movement];
         await audit.record(tx, ctx.audit ?? { ...SYSTEM_CONTEXT, actor: ctx.actor }, {
@@ -118,12 +136,17 @@ export function createStockService(database: Database, deps: { catalog: CatalogS
             quantity: input.quantity,
             movements: legs.map((m) => m.id),
             location_id: result.movement.locationId,
+            // An id only: lets a data-subject export find the sale among the audit events.
+            ...(input.customer_id ? { customer_id: input.customer_id } : {}),
             ...(result.counterpart ? { to_location_id: result.counterpart.locationId } : {}),
           },
         });
         for (const hook of hooks) await hook(tx, result);
         return result;
       });
+      // Counted once committed: a retried or rolled-back transaction moved nothing.
+      stockMovements.inc({ type: input.type });
+      return committed;
     },
 
     /** For bulk loads (the demo seeder): movements inside a transaction the caller owns. */
@@ -131,7 +154,7 @@ export function createStockService(database: Database, deps: { catalog: CatalogS
 
     /** A physical count: one adjust movement per line whose count differs from the level. */
     async recordCount(input: CountBody, ctx: MovementContext, hooks: TransactionHook<CountResult>[] = []): Promise<CountResult> {
-      return database.transaction(async (tx) => {
+      const committed = await database.transaction(async (tx) => {
         const location = await catalog.resolveLocation(tx, input.location_id);
         const repo = createStockRepo(tx);
         const movements: MovementRow[] = [];
@@ -173,6 +196,13 @@ export function createStockService(database: Database, deps: { catalog: CatalogS
         for (const hook of hooks) await hook(tx, result);
         return result;
       });
+      if (committed.movements.length > 0) stockMovements.inc({ type: 'adjust' }, committed.movements.length);
+      return committed;
+    },
+
+    /** Sales recorded to a customer, oldest first (data-subject export, fiscal retention). */
+    salesOfCustomer(q: Queryable, customerId: string): Promise<MovementRow[]> {
+      return createStockRepo(q).movementsOfCustomer(customerId);
     },
 
     async listMovements(query: MovementListQuery) {

@@ -3,6 +3,7 @@ import { check, index, numeric, pgTable, primaryKey, text, timestamp, uuid } fro
 // Foreign keys to the catalog are declared in SQL only through these table objects; the stock
 // module never queries catalog tables directly (it asks the catalog service).
 import { locations, products } from '../catalog/tables.ts';
+import { customers } from '../customers/tables.ts';
 
 export const stockLevels = pgTable(
   'stock_levels',
@@ -38,8 +39,13 @@ export const stockMovements = pgTable(
     transferId: uuid('transfer_id'),
     actor: text('actor').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    // The customer a sale ("out") was made to, when known: what a data-subject export lists and
+    // what keeps a fiscal legal hold. After erasure it points at the pseudonymised customer row.
+    customerId: uuid('customer_id').references(() => customers.id),
   },
   (t) => [
+    index('stock_movements_customer_idx').on(t.customerId, t.createdAt).where(sql`${t.customerId} is not null`),
+    check('stock_movements_customer_check', sql`${t.customerId} is null or ${t.type} = 'out'`),
     index('stock_movements_product_created_idx').on(t.productId, t.createdAt),
     index('stock_movements_location_created_idx').on(t.locationId, t.createdAt),
     index('stock_movements_created_idx').on(t.createdAt, t.id),

@@ -18,6 +18,7 @@ export function registerAuthHook(app: FastifyInstance, authenticate: Authenticat
     // Unknown routes (404 handler) and public routes need no identity.
     if (request.is404 || access === 'public') return;
     if (!access) throw new AppError(500, 'internal', 'La ruta no declara permisos.');
+    if (request.routeOptions.config.allowAnonymous?.(request)) return;
     const identity = await authenticate(request);
     if (!identity) throw unauthorized();
     request.identity = identity;

@@ -20,6 +20,11 @@ declare module 'fastify' {
     access?: RouteAccess;
     /** Required on every route: a stable operation name (`stock.movement.create`). */
     operation?: string;
+    /**
+     * Optional: lets a request through without an identity when it returns true (GET /metrics:
+     * the scrape token, or loopback while no token is set). Checked before credentials.
+     */
+    allowAnonymous?: (request: FastifyRequest) => boolean;
   }
   interface FastifyRequest {
     identity: Identity | null;

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeError, PROBLEM_CONTENT_TYPE, toProblem } from '../http/problem.ts';
 import { requireIdentity } from '../http/context.ts';
 import { validationError } from '../http/errors.ts';
+import { idempotentReplays } from '../observability/metrics.ts';
 import { IdempotencyErrors, requestHash, type IdempotencyClaim, type IdempotencyStore } from './store.ts';
 
 export interface IdempotentResult {
@@ -28,6 +29,7 @@ export async function runIdempotent(
   const scope = `${identity.actor}|${request.routeOptions.config.operation ?? request.routeOptions.url}`;
   const begun = await store.begin(scope, raw, requestHash(request.body));
   if (begun.kind === 'replay') {
+    idempotentReplays.inc({ operation: request.routeOptions.config.operation ?? 'unknown' });
     return reply
       .code(begun.status)
       .header('idempotent-replayed', 'true')

@@ -106,12 +106,38 @@ export async function request<T>(method: string, path: string, options: RequestO
   return body as T;
 }
 
+/**
+ * The bytes of a file the API serves (an invoice's original): same session and 401 handling as
+ * JSON requests, so a page can render the file itself instead of framing or linking it.
+ */
+export async function requestBytes(path: string, signal?: AbortSignal): Promise<ArrayBuffer> {
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path), { credentials: 'same-origin', signal });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new NetworkError('network');
+  }
+  if (!response.ok) {
+    let body: Record<string, unknown> = {};
+    try {
+      body = (await response.json()) as Record<string, unknown>;
+    } catch {
+      // not problem+json: the status says enough
+    }
+    if (response.status === 401) expiredListeners.forEach((l) => l());
+    throw new ApiError(response.status, body, response.headers.get('retry-after'));
+  }
+  return response.arrayBuffer();
+}
+
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown, extra: Omit<RequestOptions, 'body'> = {}) => request<T>('POST', path, { ...extra, body: body ?? {} }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   delete: <T>(path: string) => request<T>('DELETE', path),
+  bytes: requestBytes,
 };
 
 export interface Page<T> {

@@ -21,6 +21,7 @@ export const SECTIONS: Section[] = [
   { path: '/facturas', label: t.invoices.title, permission: 'invoices:upload', page: lazy(() => import('../pages/invoices/InvoicesPage.tsx')) },
   { path: '/compras', label: t.purchasing.title, permission: 'forecast:read', page: lazy(() => import('../pages/purchasing/PurchasingPage.tsx')) },
   { path: '/clientes', label: t.nav.customers, permission: 'customers:manage', page: lazy(() => import('../pages/customers/CustomersPage.tsx')) },
+  { path: '/privacidad', label: t.privacy.title, permission: 'customers:privacy', page: lazy(() => import('../pages/privacy/PrivacyPage.tsx')) },
   { path: '/auditoria', label: t.nav.audit, permission: 'audit:read', page: lazy(() => import('../pages/audit/AuditPage.tsx')) },
   { path: '/usuarios', label: t.nav.users, permission: 'admin', page: lazy(() => import('../pages/users/UsersPage.tsx')) },
 ];

@@ -7,6 +7,7 @@ import { customers } from './es-AR/customers.ts';
 import { home } from './es-AR/home.ts';
 import { invoices } from './es-AR/invoices.ts';
 import { pricing } from './es-AR/pricing.ts';
+import { privacy } from './es-AR/privacy.ts';
 import { products } from './es-AR/products.ts';
 import { purchasing } from './es-AR/purchasing.ts';
 import { stock } from './es-AR/stock.ts';
@@ -28,6 +29,7 @@ export const t = {
   pricing,
   purchasing,
   invoices,
+  privacy,
 };
 
 export type Strings = typeof t;

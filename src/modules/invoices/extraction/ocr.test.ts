@@ -8,6 +8,9 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assertLocalLangPath, createTesseractOcr, linesOfPage, spanishLangPath } from './ocr.ts';
 import { OcrTimeoutError } from './pipeline.ts';
+import { ocrTimeouts } from '../../../platform/observability/metrics.ts';
+
+const metricValue = async (metric: typeof ocrTimeouts) => (await metric.get()).values[0]?.value ?? 0;
 
 const word = (text: string, x0: number, y0: number, confidence = 90) => ({ text, confidence, bbox: { x0, y0, x1: x0 + text.length * 10, y1: y0 + 20 } });
 
@@ -81,11 +84,14 @@ describe('the tesseract.js engine', () => {
   it('cuts off a page past its time limit (OcrTimeoutError) and ends that engine’s thread; queued pages time out too', async () => {
     const slow = createTesseractOcr({ concurrency: 1, timeoutMs: 150 });
     const png = await textPng(['Importe Total: $ 18.150,00']);
+    const timeoutsBefore = await metricValue(ocrTimeouts);
     await expect(slow.recognize(png, 'png')).rejects.toBeInstanceOf(OcrTimeoutError);
     // A second page queued behind a stuck one times out too, without waiting forever.
     const results = await Promise.allSettled([slow.recognize(png, 'png'), slow.recognize(png, 'png')]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(slow.running()).toBe(0);
+    // Each cut-off page is counted for /metrics (the InventarioOcrTimeouts alert).
+    expect((await metricValue(ocrTimeouts)) - timeoutsBefore).toBe(3);
     await slow.close();
   }, 60_000);
 });

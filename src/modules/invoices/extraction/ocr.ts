@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createWorker, OEM, PSM, type Worker as TesseractWorker } from 'tesseract.js';
 import { OcrTimeoutError, type OcrEngine, type OcrLine, type OcrResult } from './pipeline.ts';
 import { preprocessForOcr } from './preprocess.ts';
+import { ocrDuration, ocrTimeouts } from '../../../platform/observability/metrics.ts';
 
 export interface TesseractOcrOptions {
   concurrency: number;
@@ -161,6 +162,8 @@ export function createTesseractOcr(options: TesseractOcrOptions): TesseractOcrEn
 
   return {
     async recognize(image) {
+      const startedAt = performance.now();
+      let outcome: 'ok' | 'timeout' | 'error' = 'error';
       let timer: NodeJS.Timeout | undefined;
       let timedOut = false;
       const timeout = new Promise<never>((_, reject) => {
@@ -199,14 +202,19 @@ export function createTesseractOcr(options: TesseractOcrOptions): TesseractOcrEn
           })(),
           timeout,
         ]);
-        return linesOfPage(page);
+        const lines = linesOfPage(page);
+        outcome = 'ok';
+        return lines;
       } catch (err) {
+        if (timedOut) outcome = 'timeout';
         // A timed-out recognition keeps its thread busy: end it; the next page starts afresh.
         if (timedOut && slot) await kill(slot);
         throw err;
       } finally {
         clearTimeout(timer);
         if (slot) give(slot);
+        ocrDuration.observe({ outcome }, (performance.now() - startedAt) / 1000);
+        if (outcome === 'timeout') ocrTimeouts.inc();
       }
     },
     async close() {

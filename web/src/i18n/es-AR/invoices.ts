@@ -50,7 +50,6 @@ export const invoices = {
     document: 'Documento',
     documentAlt: 'Imagen de la factura cargada',
     noFile: 'Esta factura se cargó a mano: no tiene archivo.',
-    pdf: 'El original es un PDF.',
     download: 'Descargar el original',
     fileInfo: (type: string, kb: string) => `${type.toUpperCase()} · ${kb} KB`,
     header: 'Encabezado',
@@ -85,6 +84,19 @@ export const invoices = {
     invalidMoney: 'Escriba un importe, por ejemplo 1234,50.',
     supplierKnown: 'Proveedor registrado con este CUIT.',
     supplierUnknown: 'Ningún proveedor registrado tiene este CUIT.',
+  },
+
+  preview: {
+    loading: 'Preparando la vista previa del PDF…',
+    failed: 'No se pudo mostrar la vista previa de este PDF. Descárguelo para verlo.',
+    pageLabel: (n: number, of: number) => `Vista previa de la factura en PDF, página ${n} de ${of}`,
+    pageOf: (n: number, of: number) => `Página ${n} de ${of}`,
+    previous: 'Página anterior',
+    next: 'Página siguiente',
+    zoom: 'Tamaño de la vista previa',
+    zoomIn: 'Ampliar',
+    zoomOut: 'Reducir',
+    zoomLevel: (pct: number) => (pct === 100 ? 'Al ancho' : `${pct} %`),
   },
 
   warnings: {
@@ -202,8 +214,11 @@ export const invoices = {
   confirm: {
     button: 'Confirmar factura…',
     title: 'Confirmar la factura',
-    body: (lines: number) =>
-      `Se registrará ${lines === 1 ? 'una entrada de stock' : `${lines} entradas de stock`} en el depósito principal con el costo de cada renglón, y se actualizará el costo de los productos. No se puede deshacer desde aquí.`,
+    body: (lines: number, choosing: boolean) =>
+      `Se registrará ${lines === 1 ? 'una entrada de stock' : `${lines} entradas de stock`} ${choosing ? 'en el depósito que elija' : 'en el depósito principal'} con el costo de cada renglón, y se actualizará el costo de los productos. No se puede deshacer desde aquí.`,
+    location: 'Depósito donde ingresa la mercadería',
+    locationsFailed: 'No se pudo cargar la lista de depósitos: se usará el depósito principal.',
+    doneAt: (location: string) => `Factura confirmada: la mercadería ingresó al stock de ${location}.`,
     voucher: 'Comprobante',
     issuer: 'Emisor',
     total: 'Total',

@@ -1,4 +1,4 @@
-// One invoice under review: the document (image, or a link to the PDF) beside the extracted
+// One invoice under review: the document (image, or the PDF drawn by pdf.js) beside the extracted
 // header, the warnings by code, the lines with their products, and the confirmation. A
 // confirmation refused as a duplicate (409) or as incomplete (422) is said plainly, with each
 // problem listed and shown at its field.
@@ -7,13 +7,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api } from '../../api/client.ts';
 import { useSignedIn } from '../../auth/session.tsx';
 import { Dialog } from '../../components/Dialog.tsx';
+import { SelectField } from '../../components/form.tsx';
 import { Page } from '../../components/Page.tsx';
 import { QueryView } from '../../components/states.tsx';
 import { t } from '../../i18n/index.ts';
 import { dateTime, money } from '../../lib/format.ts';
 import { HeaderForm } from './HeaderForm.tsx';
 import { LinesTable } from './LinesTable.tsx';
-import { invoiceErrorMessage, invoiceKeys, sourcesText, voucherOf, type Invoice } from './model.ts';
+import { PdfPreview } from './PdfPreview.tsx';
+import { invoiceErrorMessage, invoiceKeys, locationLabel, mainLocationOf, sourcesText, useLocations, voucherOf, type Invoice } from './model.ts';
 
 const s = t.invoices;
 
@@ -41,13 +43,19 @@ function Review({ invoice, onOpen }: { invoice: Invoice; onOpen: (id: string) =>
   const editable = can('invoices:manage') && invoice.status === 'draft';
   const queryClient = useQueryClient();
   const [asking, setAsking] = useState(false);
-  const [done, setDone] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  const locations = useLocations();
+  const [chosenLocation, setChosenLocation] = useState('');
+  const locationId = chosenLocation || mainLocationOf(locations.data)?.id || '';
+  const location = locations.data?.find((l) => l.id === locationId);
+  const choosing = (locations.data?.length ?? 0) > 1;
 
   const confirm = useMutation({
-    mutationFn: () => api.post<Invoice>(`/invoices/${invoice.id}/confirm`, {}),
+    // Without a list of locations (it failed to load) the API's default, MAIN, applies.
+    mutationFn: () => api.post<Invoice>(`/invoices/${invoice.id}/confirm`, locationId ? { location_id: locationId } : {}),
     onSuccess: (result) => {
       setAsking(false);
-      setDone(true);
+      setDone(choosing && location ? locationLabel(location) : '');
       queryClient.setQueryData(invoiceKeys.one(invoice.id), result);
       void queryClient.invalidateQueries({ queryKey: invoiceKeys.all });
       // Stock levels and product costs changed.
@@ -74,8 +82,8 @@ function Review({ invoice, onOpen }: { invoice: Invoice; onOpen: (id: string) =>
         )}
       </p>
       <div className="review-live" aria-live="polite">
-        {done && <p className="notice ok">{s.confirm.done}</p>}
-        {!done && invoice.status === 'confirmed' && <p className="notice ok">{s.review.confirmedNote(dateTime(invoice.confirmed_at))}</p>}
+        {done !== null && <p className="notice ok">{done ? s.confirm.doneAt(done) : s.confirm.done}</p>}
+        {done === null && invoice.status === 'confirmed' && <p className="notice ok">{s.review.confirmedNote(dateTime(invoice.confirmed_at))}</p>}
       </div>
       {!can('invoices:manage') && invoice.status === 'draft' && <p className="notice">{s.review.headerReadOnly}</p>}
       <div className="review-grid">
@@ -98,7 +106,7 @@ function Review({ invoice, onOpen }: { invoice: Invoice; onOpen: (id: string) =>
       )}
 
       <Dialog title={s.confirm.title} open={asking} onClose={() => setAsking(false)}>
-        <p>{s.confirm.body(invoice.lines.length)}</p>
+        <p>{s.confirm.body(invoice.lines.length, choosing)}</p>
         <dl className="confirm-facts">
           <div>
             <dt>{s.confirm.voucher}</dt>
@@ -113,6 +121,15 @@ function Review({ invoice, onOpen }: { invoice: Invoice; onOpen: (id: string) =>
             <dd>{money(invoice.header.total)}</dd>
           </div>
         </dl>
+        {choosing && (
+          <SelectField
+            label={s.confirm.location}
+            value={locationId}
+            onChange={(e) => setChosenLocation(e.target.value)}
+            options={(locations.data ?? []).map((l) => ({ value: l.id, label: locationLabel(l) }))}
+          />
+        )}
+        {locations.isError && <p className="notice warn">{s.confirm.locationsFailed}</p>}
         {invoice.warnings.length > 0 && <p className="notice warn">{s.confirm.pending}</p>}
         <div className="form-actions">
           <button type="button" onClick={() => setAsking(false)}>
@@ -173,7 +190,7 @@ function DocumentPane({ invoice }: { invoice: Invoice }) {
           <img src={file.url} alt={s.review.documentAlt} />
         </div>
       )}
-      {file && file.type === 'pdf' && <p>{s.review.pdf}</p>}
+      {file && file.type === 'pdf' && <PdfPreview key={file.url} url={file.url} />}
       {file && (
         <p className="document-meta">
           <a href={file.url} download className="button">

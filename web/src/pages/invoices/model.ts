@@ -1,6 +1,8 @@
 // Facturas: the API's invoice shapes (docs/api.md "Supplier invoices"), the multipart upload
 // (the shared client sends JSON only) and small helpers shared by the page's parts.
-import { ApiError, NetworkError, api } from '../../api/client.ts';
+import { useQuery } from '@tanstack/react-query';
+import { ApiError, NetworkError, api, fetchAll } from '../../api/client.ts';
+import type { Location } from '../../api/types.ts';
 import { errorMessage } from '../../components/states.tsx';
 import { t } from '../../i18n/index.ts';
 
@@ -115,6 +117,20 @@ export const invoiceKeys = {
   list: (status: InvoiceStatus) => ['invoices', 'list', status] as const,
   one: (id: string) => ['invoices', 'one', id] as const,
 };
+
+/** The store's locations (the stock page's query: one cache for both). */
+export function useLocations() {
+  return useQuery({ queryKey: ['locations'], queryFn: () => fetchAll<Location>('/locations') });
+}
+
+/** The main location (code MAIN), where stock enters unless another one is chosen. */
+export function mainLocationOf(locations: Location[] | undefined): Location | undefined {
+  return locations?.find((l) => l.code === 'MAIN') ?? locations?.[0];
+}
+
+export function locationLabel(l: Location): string {
+  return l.name && l.name !== l.code ? `${l.name} (${l.code})` : l.code;
+}
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
