@@ -327,7 +327,43 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   return server;
 }
 
-/** Polls GET /ready until 200; fails at once if the process exits first. */
+/**
+ * Whether process `pid` holds the listening TCP socket on `port` (Linux /proc). Parallel test files
+ * each pick a free port and start a server seconds later, so two of them can get the same port.
+ */
+function listensOn(pid: number | undefined, port: number): boolean {
+  if (pid === undefined) return false;
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = fs.readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // cols[1] local address "ADDR:PORT", cols[3] state (0A = LISTEN), cols[9] inode.
+      if (cols[1]?.endsWith(`:${hexPort}`) && cols[3] === '0A' && cols[9]) inodes.add(cols[9]);
+    }
+  }
+  if (inodes.size === 0) return false;
+  try {
+    return fs.readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        const target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+        return inodes.has(target.slice('socket:['.length, -1));
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** Polls GET /ready until 200 from the spawned process; fails at once if the process exits first. */
 export async function waitUntilReady(server: ServerProcess, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
   try {
     await waitFor(
@@ -337,7 +373,8 @@ export async function waitUntilReady(server: ServerProcess, timeoutMs = READY_TI
         if (exit) throw new Error(`server exited before ready: ${JSON.stringify(exit)}\nstderr: ${server.stderr()}\nstdout tail: ${server.stdout().slice(-2000)}`);
         try {
           const res = await httpRequest(server.baseUrl, 'GET', '/ready', { timeoutMs: 2_000 });
-          return res.status === 200 ? true : undefined;
+          // Another test's server may have taken the same free port first: ready means OUR process listens.
+          return res.status === 200 && listensOn(server.child.pid, server.port) ? true : undefined;
         } catch {
           return undefined; // not listening yet
         }
