@@ -270,12 +270,12 @@ describe('processes racing for the data-directory lock', () => {
   // Each contender is a separate Node process. In every round they all wake at the same instant
   // and try to lock a data dir whose lock file names a dead process (or is empty, as if its
   // writer died mid-write); the winner holds it briefly, releases it and plants the next stale
-  // lock. A correct lock lets exactly one of them in per round.
+  // lock. A correct lock never lets two of them hold it at once.
   const CONTENDERS = 6;
   const ROUNDS = 8;
   const ROUND_MS = 800;
 
-  it("lets exactly one of several processes take over a dead owner's lock at the same moment", async () => {
+  it("never lets two of several processes taking over a dead owner's lock at the same moment hold it together", async () => {
     const dir = makeTempDir('lockrace');
     const dataDir = path.join(dir, 'data');
     fs.mkdirSync(dataDir);
@@ -300,9 +300,11 @@ describe('processes racing for the data-directory lock', () => {
         '  while (Date.now() < start) { /* all contenders wake together */ }',
         '  let lock;',
         "  try { lock = acquireDataDirLock(dataDir, 'race'); } catch { lock = undefined; }",
-        "  process.stdout.write(`${r} ${lock ? 'ACQUIRED' : 'REFUSED'}\\n`);",
+        '  const acquiredAt = Date.now();',
+        "  if (!lock) process.stdout.write(`${r} REFUSED\\n`);",
         '  if (lock) {',
         '    nap(start + Number(roundMs) / 2 - Date.now());',
+        '    process.stdout.write(`${r} ACQUIRED ${acquiredAt} ${Date.now()}\\n`);',
         '    lock.release();',
         '    fs.writeFileSync(lockFile, stale[(r + 1) % 2]);',
         '  }',
@@ -314,7 +316,10 @@ describe('processes racing for the data-directory lock', () => {
       spawnTsx(script, [dataDir, lockFile, goFile, String(ROUNDS), String(ROUND_MS), ...stale]),
     );
     await Promise.all(procs.map((p) => p.waitForLine(/^READY$/, 60_000)));
-    fs.writeFileSync(goFile, String(Date.now() + 300));
+    // Renamed into place: a contender polling for the file must never read it half-written
+    // (an empty start time would send it through every round at once).
+    fs.writeFileSync(`${goFile}.tmp`, String(Date.now() + 300));
+    fs.renameSync(`${goFile}.tmp`, goFile);
     const outputs = await Promise.all(
       procs.map(async (p) => {
         const exit = await p.waitForExit(EXIT_TIMEOUT_MS);
@@ -324,8 +329,19 @@ describe('processes racing for the data-directory lock', () => {
     );
     const lines = outputs.flatMap((o) => o.split('\n').filter((l) => /^\d+ /.test(l)));
     expect(lines).toHaveLength(CONTENDERS * ROUNDS);
-    const winnersPerRound = Array.from({ length: ROUNDS }, (_, r) => lines.filter((l) => l === `${r} ACQUIRED`).length);
-    expect(winnersPerRound).toEqual(Array.from({ length: ROUNDS }, () => 1));
+    // Every round had a winner, and no two processes ever held the lock at once. (A contender the
+    // scheduler held back past the winner's release may rightly take the next stale lock too, so
+    // the count per round is not asserted; the hold intervals are. Each is recorded inside the
+    // real one, after acquiring and before releasing, so real overlaps cannot hide.)
+    const holds = lines
+      .map((l) => l.split(' '))
+      .filter((f) => f[1] === 'ACQUIRED')
+      .map(([round, , from, to]) => ({ round: Number(round), from: Number(from), to: Number(to) }))
+      .sort((x, y) => x.from - y.from);
+    expect(new Set(holds.map((h) => h.round)).size).toBe(ROUNDS);
+    for (let i = 1; i < holds.length; i++) {
+      expect(holds[i]!.from, `hold ${i} starts before hold ${i - 1} ended`).toBeGreaterThanOrEqual(holds[i - 1]!.to);
+    }
     // Nothing left behind: no takeover mutex, no temporary files.
     expect(fs.readdirSync(dataDir).filter((f) => f !== 'inventario.lock')).toEqual([]);
   }, 120_000);
