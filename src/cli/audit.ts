@@ -5,11 +5,9 @@ import fs from 'node:fs';
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import type { Config } from '../config.ts';
-import { openDatabase } from '../platform/db/open.ts';
-import { runMigrations } from '../platform/db/migrate.ts';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts';
 import { AppError } from '../platform/http/errors.ts';
-import { createServices, type Services } from '../services.ts';
+import type { Services } from '../services.ts';
 import type { VerifyReport } from '../platform/audit/verifier.ts';
 import { eventListQuery, toEventDto, type EventDto } from '../modules/audit/schemas.ts';
 import { REPORT_FORMATS, writeReport, type EventSource, type ReportFormat } from '../modules/audit/report.ts';
@@ -20,6 +18,12 @@ import { callServer, serverBaseUrl } from './server-api.ts';
 const CLI_CONTEXT = { actor: 'cli', ip: null, requestId: null };
 
 async function withAuditServices<T>(config: Config, command: string, fn: (services: Services) => Promise<T>): Promise<T> {
+  // The engines and the service graph load only when a command runs (`--help` stays instant).
+  const [{ openDatabase }, { runMigrations }, { createServices }] = await Promise.all([
+    import('../platform/db/open.ts'),
+    import('../platform/db/migrate.ts'),
+    import('../services.ts'),
+  ]);
   let database;
   try {
     database = await openDatabase(config, `audit ${command}`);

@@ -1,10 +1,10 @@
-// Shared set-up for CLI commands that work on the database directly.
+// Shared set-up for CLI commands that work on the database directly. The database engines and
+// the service graph are imported only when a command runs, so `--help` and argument errors
+// answer at once instead of loading PGlite, pg and every module first.
 import { loadConfig, ConfigError, type Config } from '../config.ts';
-import { openDatabase } from '../platform/db/open.ts';
-import { runMigrations } from '../platform/db/migrate.ts';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts';
 import type { Database } from '../platform/db/types.ts';
-import { createServices, type Services } from '../services.ts';
+import type { Services } from '../services.ts';
 import { fail } from './output.ts';
 
 export function configOrExit(): Config {
@@ -21,6 +21,11 @@ export async function withDatabase<T>(
   fn: (ctx: { config: Config; database: Database; services: Services }) => Promise<T>,
 ): Promise<T> {
   const config = configOrExit();
+  const [{ openDatabase }, { runMigrations }, { createServices }] = await Promise.all([
+    import('../platform/db/open.ts'),
+    import('../platform/db/migrate.ts'),
+    import('../services.ts'),
+  ]);
   let database: Database;
   try {
     database = await openDatabase(config, purpose);

@@ -2,7 +2,6 @@
 // Works on files alone (shares, backups, checkpoints): it never opens production's database
 // except to record that the drill ran, and not at all while a server holds the embedded one.
 import type { Command } from 'commander';
-import { runDrill } from '../modules/ops/dr/drill.ts';
 import { configOrExit } from './context.ts';
 import { fail, printResult, wantsJson } from './output.ts';
 
@@ -23,6 +22,8 @@ export function registerDrCommands(program: Command): void {
       if (opts.share.length === 0) fail('give the key shares with --share FILE (once per share)', 2);
       const config = configOrExit();
       const human = !wantsJson(opts) && process.stderr.isTTY;
+      // Loaded when a drill runs, so `--help` and argument errors answer at once.
+      const { runDrill } = await import('../modules/ops/dr/drill.ts');
       const { report, files } = await runDrill({
         config,
         shareFiles: opts.share,

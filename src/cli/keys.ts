@@ -3,13 +3,10 @@
 // rotate needs the database, and with the embedded engine that means the server stopped.
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { openDatabase } from '../platform/db/open.ts';
-import { runMigrations } from '../platform/db/migrate.ts';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts';
 import { MasterKeyError, ShareError } from '../platform/crypto/errors.ts';
 import { readKeyringSource, resolveKeySource, type KeySource } from '../platform/crypto/key-source.ts';
 import { keyCheckValue } from '../platform/crypto/primitives.ts';
-import { rotateMasterKey } from '../platform/crypto/rotation.ts';
 import { readShareFile, recoverKey, splitKey, writeShareFiles } from '../platform/crypto/shamir.ts';
 import { configOrExit } from './context.ts';
 import { fail, printResult } from './output.ts';
@@ -152,6 +149,12 @@ export function registerKeyCommands(program: Command): void {
     .action(async (opts: { batchSize: string; json?: boolean }) => {
       const batchSize = positiveInt(opts.batchSize, '--batch-size');
       const config = configOrExit();
+      // Loaded only when rotating, so the other key commands and `--help` start at once.
+      const [{ openDatabase }, { runMigrations }, { rotateMasterKey }] = await Promise.all([
+        import('../platform/db/open.ts'),
+        import('../platform/db/migrate.ts'),
+        import('../platform/crypto/rotation.ts'),
+      ]);
       let database;
       try {
         database = await openDatabase(config, 'keys-rotate');

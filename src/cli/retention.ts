@@ -4,11 +4,8 @@
 // database belongs to one process and is never opened behind the server's back.
 import type { Command } from 'commander';
 import type { Config } from '../config.ts';
-import { openDatabase } from '../platform/db/open.ts';
-import { runMigrations } from '../platform/db/migrate.ts';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts';
 import { AppError } from '../platform/http/errors.ts';
-import { createServices } from '../services.ts';
 import type { RetentionReport } from '../modules/privacy/retention-service.ts';
 import { configOrExit } from './context.ts';
 import { fail, printResult } from './output.ts';
@@ -38,6 +35,12 @@ function human(r: RetentionReport): string {
 }
 
 async function runLocal(config: Config, dryRun: boolean): Promise<RetentionReport> {
+  // The engines and the service graph load only when the policy runs here (`--help` stays instant).
+  const [{ openDatabase }, { runMigrations }, { createServices }] = await Promise.all([
+    import('../platform/db/open.ts'),
+    import('../platform/db/migrate.ts'),
+    import('../services.ts'),
+  ]);
   let database;
   try {
     database = await openDatabase(config, 'retention run');

@@ -22,7 +22,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, describe } from 'vitest';
-import { httpRequest, killAllChildren, makeTempDir, newBootstrapKey, REPO_ROOT, startServer, type EnvOverrides, type ServerProcess } from '../process/helpers.ts';
+import { httpRequest, killAllChildren, migratedDataDir, newBootstrapKey, REPO_ROOT, startServer, type EnvOverrides, type ServerProcess } from '../process/helpers.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -187,7 +187,7 @@ function strongPassword(): string {
 export async function startDashboard(options: StartDashboardOptions = {}): Promise<Dashboard> {
   checkBuilt();
   const apiKey = newBootstrapKey();
-  const dataDir = makeTempDir('e2e');
+  const dataDir = migratedDataDir('e2e');
   const distDir = `${dataDir}-web`;
   await snapshotDist(distDir);
   const server = await startServer({

@@ -1,5 +1,7 @@
-// Builds migrated templates once per run: a PGlite data-dir tarball and, when PostgreSQL is
-// available, a template database. Each test file then clones one in well under a second.
+// Builds migrated templates once per run: a PGlite data directory (copied by the process and
+// browser tests, whose servers would otherwise each spend seconds on initdb and migrations), the
+// same as a tarball (loaded by in-process tests) and, when PostgreSQL is available, a template
+// database. Each test file then clones one in well under a second.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,19 +15,24 @@ import { testDatabaseUrl, withDatabaseName } from './engines.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplate: string;
+    /** A migrated `$INVENTARIO_DATA_DIR/pg`, to copy (never to open in place). */
+    pgliteDataDirTemplate: string;
     pgTemplateDb: string | null;
   }
 }
 
 export default async function setup(project: TestProject) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inventario-test-'));
-  const pglite = await openPglite({});
+  const dataDirTemplate = path.join(dir, 'pglite-data', 'pg');
+  fs.mkdirSync(path.dirname(dataDirTemplate));
+  const pglite = await openPglite({ dataDir: dataDirTemplate });
   await runMigrations(pglite);
   const dump = await pglite.client.dumpDataDir('none');
   const templateFile = path.join(dir, 'pglite-template.tar');
   fs.writeFileSync(templateFile, Buffer.from(await dump.arrayBuffer()));
   await pglite.close();
   project.provide('pgliteTemplate', templateFile);
+  project.provide('pgliteDataDirTemplate', dataDirTemplate);
 
   const url = testDatabaseUrl();
   let templateDb: string | null = null;

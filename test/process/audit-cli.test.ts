@@ -13,7 +13,7 @@ import { sealPending } from '../../src/platform/audit/sealer.ts';
 import type { Queryable } from '../../src/platform/db/types.ts';
 import { testEngines } from '../helpers/engines.ts';
 import { createTestDatabase } from '../helpers/test-db.ts';
-import { createProduct, killAllChildren, linesOf, makeTempDir, newBootstrapKey, removeTempDirs, runCli, startServer, waitFor, type ServerProcess } from './helpers.ts';
+import { createProduct, killAllChildren, linesOf, makeTempDir, migratedDataDir, newBootstrapKey, removeTempDirs, runCli, startServer, waitFor, type ServerProcess } from './helpers.ts';
 
 afterAll(async () => {
   await killAllChildren();
@@ -64,7 +64,7 @@ describe('inventario audit on an embedded data directory', () => {
   const cli = (args: string[], env: Record<string, string> = {}, dir = dataDir) => runCli(['audit', ...args], { INVENTARIO_DATA_DIR: dir, ...env });
 
   beforeAll(async () => {
-    dataDir = makeTempDir('audit-cli');
+    dataDir = migratedDataDir('audit-cli');
     server = await startServer({ dataDir, bootstrapKey, env: { AUDIT_CHECKPOINT_INTERVAL_SECONDS: '1' } });
     for (let i = 0; i < 3; i++) await createProduct(server, bootstrapKey, { name: `Producto <b>${i}</b>` });
     // The sealer runs every second and checkpoints the head once it moved (at most every 1 s here).
@@ -149,8 +149,6 @@ describe('inventario audit on an embedded data directory', () => {
     expect(report.first_bad_seq).not.toBeNull();
     // Only the signed checkpoints (every one written before the rewrite) can tell.
     if (kind === 'everything rewritten consistently') expect(new Set(report.problems.map((p) => p.kind))).toEqual(new Set(['checkpoint_mismatch']));
-    const human = await cli(['verify'], {}, copy);
-    expect(human.code).toBe(1);
   });
 });
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from '../helpers/engines.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.ts';
-import { createProduct, killAllChildren, linesOf, makeTempDir, newBootstrapKey, removeTempDirs, runCli, startServer, type CliResult, type ServerProcess } from './helpers.ts';
+import { createProduct, killAllChildren, linesOf, makeTempDir, migratedDataDir, newBootstrapKey, removeTempDirs, runCli, startServer, type CliResult, type ServerProcess } from './helpers.ts';
 
 const scratch: TestDatabase[] = [];
 afterAll(async () => {
@@ -46,7 +46,7 @@ describe('with the embedded engine', () => {
   const env = () => ({ INVENTARIO_DATA_DIR: dataDir });
 
   beforeAll(async () => {
-    dataDir = makeTempDir('bk-data');
+    dataDir = migratedDataDir('bk-data');
     server = await startServer({ dataDir, bootstrapKey });
     await seedStore(server, bootstrapKey);
     const split = json(await runCli(['keys', 'split', '--shares', '3', '--threshold', '2', '--out', path.join(dataDir, '..', path.basename(dataDir) + '-shares')], env()));

@@ -16,10 +16,11 @@ import {
   killAllChildren,
   listMovements,
   makeTempDir,
+  migratedDataDir,
   newBootstrapKey,
   onHand,
-  REPO_ROOT,
   removeTempDirs,
+  REPO_ROOT,
   sleep,
   spawnTsx,
   startServer,
@@ -55,7 +56,7 @@ describe.each(testEngines())('kill -9 during a burst of stock writes on %s', (en
   let server: ServerProcess;
 
   beforeAll(async () => {
-    dataDir = makeTempDir(`crash-${engine}`);
+    dataDir = migratedDataDir(`crash-${engine}`);
     if (engine === 'pg') scratch = await createTestDatabase('pg', 2);
     server = await startServer({ dataDir, bootstrapKey, ...(scratch ? { databaseUrl: scratch.url! } : {}) });
   });

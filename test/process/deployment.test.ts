@@ -16,7 +16,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from '../helpers/engines.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.ts';
-import { createProduct, freePort, killAllChildren, makeTempDir, newBootstrapKey, READY_TIMEOUT_MS, removeTempDirs, startServer, uniqueLabel, waitFor, type ServerProcess } from './helpers.ts';
+import { createProduct, freePort, killAllChildren, makeTempDir, migratedDataDir, newBootstrapKey, READY_TIMEOUT_MS, removeTempDirs, startServer, uniqueLabel, waitFor, type ServerProcess } from './helpers.ts';
 
 const METRICS_TOKEN = `metrics-${randomBytes(12).toString('hex')}`;
 
@@ -108,7 +108,7 @@ if (testDatabaseUrl()) {
     beforeAll(async () => {
       scratch = await createTestDatabase('pg', 2);
       tls = selfSignedCertificate(makeTempDir('deploy-tls'));
-      const dataDir = makeTempDir('deploy-data');
+      const dataDir = migratedDataDir('deploy-data');
       // As in compose.yaml: one master key, one data volume, trust only the proxy's address.
       const env = { INVENTARIO_MASTER_KEY: randomBytes(32).toString('base64'), TRUST_PROXY: '127.0.0.1', METRICS_TOKEN };
       const tlsPort = await freePort();

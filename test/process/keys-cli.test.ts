@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyCheckValue } from '../../src/platform/crypto/primitives.ts';
-import { killAllChildren, linesOf, makeTempDir, newBootstrapKey, removeTempDirs, runCli, startServer, type CliResult } from './helpers.ts';
+import { killAllChildren, linesOf, makeTempDir, migratedDataDir, newBootstrapKey, removeTempDirs, runCli, startServer, type CliResult } from './helpers.ts';
 
 afterAll(async () => {
   await killAllChildren();
@@ -40,7 +40,7 @@ describe('the keys CLI', () => {
   const shareFiles = (dir: string) => fs.readdirSync(dir).sort().map((f) => path.join(dir, f));
 
   beforeAll(() => {
-    dataDir = makeTempDir('keys');
+    dataDir = migratedDataDir('keys');
     work = makeTempDir('keys-out');
   });
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/platform/db/engines.ts';
 import { testEngines } from '../helpers/engines.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.ts';
-import { killAllChildren, linesOf, makeTempDir, newBootstrapKey, removeTempDirs, runCli, startServer, type ServerProcess } from './helpers.ts';
+import { killAllChildren, linesOf, makeTempDir, migratedDataDir, newBootstrapKey, removeTempDirs, runCli, startServer, type ServerProcess } from './helpers.ts';
 
 afterAll(async () => {
   await killAllChildren();
@@ -34,7 +34,7 @@ describe('inventario retention run on an embedded data directory', () => {
   const classOf = (r: Report, name: string) => r.classes.find((c) => c.class === name)!;
 
   beforeAll(async () => {
-    dataDir = makeTempDir('retention-cli');
+    dataDir = migratedDataDir('retention-cli');
     server = await startServer({ dataDir, bootstrapKey, env: { RETENTION_INTERVAL_HOURS: '0' } });
   });
 

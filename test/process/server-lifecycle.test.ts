@@ -13,6 +13,7 @@ import {
   linesOf,
   logEntries,
   makeTempDir,
+  migratedDataDir,
   newBootstrapKey,
   onHand,
   removeTempDirs,
@@ -34,7 +35,7 @@ describe('a server on a fresh data directory with INVENTARIO_BOOTSTRAP_API_KEY',
   let server: ServerProcess;
 
   beforeAll(async () => {
-    dataDir = makeTempDir('lifecycle');
+    dataDir = migratedDataDir('lifecycle');
     server = await startServer({ dataDir, bootstrapKey });
   });
 

@@ -2,7 +2,7 @@
 // stdin (never in argv), the same policy as the API, and the account working on a real server.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, killAllChildren, linesOf, makeTempDir, newBootstrapKey, removeTempDirs, startServer } from './helpers.ts';
+import { killAllChildren, linesOf, migratedDataDir, newBootstrapKey, removeTempDirs, REPO_ROOT, startServer } from './helpers.ts';
 
 const PASSWORD = 'Alfajor-De-Maicena-Y-Coco-42';
 
@@ -68,7 +68,7 @@ describe('inventario users', () => {
   };
 
   beforeAll(() => {
-    dataDir = makeTempDir('users-cli');
+    dataDir = migratedDataDir('users-cli');
   });
 
   it('creates a user with the password read from stdin and prints it as one JSON line', async () => {

@@ -39,6 +39,7 @@ export interface MigrationStatus {
 }
 
 export async function runMigrations(database: Database, dir = MIGRATIONS_DIR): Promise<MigrationStatus> {
+  const before = database.engine === 'pglite' ? await appliedCount(database) : 0;
   await database.withConnection(async (conn) => {
     if (database.engine === 'pg') await conn.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK_ID})`);
     try {
@@ -52,9 +53,20 @@ export async function runMigrations(database: Database, dir = MIGRATIONS_DIR): P
     }
   });
   const status = await verifyMigrationChecksums(database, dir);
-  // PGlite has no autovacuum: without statistics the planner scans and sorts whole tables.
-  if (database.engine === 'pglite') await analyzeEmbedded(database);
+  // PGlite has no autovacuum: without statistics the planner scans and sorts whole tables. New
+  // or changed tables get them here; otherwise the statistics kept in the database still hold
+  // (nothing changes while no process has it open) and `serve` refreshes them shortly after it
+  // starts and then every hour, so a CLI command does not pay for a full VACUUM on every run.
+  if (database.engine === 'pglite' && status.applied !== before) await analyzeEmbedded(database);
   return status;
+}
+
+/** How many migrations the database has recorded; 0 before the first one. */
+async function appliedCount(database: Database): Promise<number> {
+  const [table] = await queryRows<{ name: string | null }>(database.db, sql`select to_regclass('drizzle.__drizzle_migrations')::text as name`);
+  if (!table?.name) return 0;
+  const [row] = await queryRows<{ applied: number }>(database.db, sql`select count(*)::int as applied from drizzle.__drizzle_migrations`);
+  return row?.applied ?? 0;
 }
 
 /** Refreshes planner statistics on the embedded engine (also run hourly by `serve`). */
