@@ -37,6 +37,8 @@ const HELP = `Usage: npm run bench -- [options]
   --db-pool-size N      DB_POOL_SIZE for the server (default: the server's own default, 10)
   --docs / --no-docs    force / skip regenerating docs/performance.md (default: full runs of
                         every engine and scenario only)
+  --server-node-args=A  extra node flags for the server, space-separated, after an "=" (e.g.
+                        --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it)
   --from FILE           measure nothing: print a saved results JSON (bench/results/*.json) again
                         and regenerate docs/performance.md from it (unless --no-docs)
   --help`;
@@ -54,6 +56,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'pg-url': { type: 'string' },
     'db-pool-size': { type: 'string' },
+    'server-node-args': { type: 'string' },
     docs: { type: 'boolean', default: false },
     'no-docs': { type: 'boolean', default: false },
     from: { type: 'string' },
@@ -105,6 +108,7 @@ const opts = {
   rounds: Math.round(positive('rounds', args.rounds, args.quick ? 1 : 5)),
   pgUrl: args['pg-url'] ?? process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   dbPoolSize: args['db-pool-size'] ? Math.round(positive('db-pool-size', args['db-pool-size'], 10)) : undefined,
+  serverNodeArgs: args['server-node-args']?.split(/\s+/).filter((a) => a !== '') ?? [],
 };
 const writeDocsToo = !args['no-docs'] && (args.docs || (!opts.quick && engineArg === 'all' && !args.only));
 
@@ -129,7 +133,13 @@ function log(line: string): void {
 async function withServer(engine: Engine, dataDir: string, databaseUrl: string | undefined): Promise<{ server: RunningServer; target: ApiTarget }> {
   const apiKey = newApiKey();
   const t0 = Date.now();
-  const server = await startServer({ apiKey, dataDir, ...(databaseUrl ? { databaseUrl } : {}), ...(opts.dbPoolSize ? { dbPoolSize: opts.dbPoolSize } : {}) });
+  const server = await startServer({
+    apiKey,
+    dataDir,
+    nodeArgs: opts.serverNodeArgs,
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(opts.dbPoolSize ? { dbPoolSize: opts.dbPoolSize } : {}),
+  });
   cleanups.push(() => server.stop());
   log(`  server (${engine}) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${server.baseUrl}`);
   return { server, target: { baseUrl: server.baseUrl, apiKey, runId: randomBytes(4).toString('hex') } };

@@ -35,7 +35,7 @@ export const SQL = {
   levelDecrease: `update stock_levels set on_hand = on_hand + $1::numeric, updated_at = now()
                 where product_id = $2 and location_id = $3 and on_hand + $4::numeric >= 0
                 returning on_hand::text as after`,
-  insertMovement: `insert into "stock_movements" ("id", "product_id", "location_id", "type", "quantity", "on_hand_before", "on_hand_after", "unit_cost", "reason", "reference", "to_location_id", "transfer_id", "actor", "created_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, default, default, $11, default) returning "id", "product_id", "location_id", "type", "quantity", "on_hand_before", "on_hand_after", "unit_cost", "reason", "reference", "to_location_id", "transfer_id", "actor", "created_at"`,
+  insertMovement: `insert into "stock_movements" ("id", "product_id", "location_id", "type", "quantity", "on_hand_before", "on_hand_after", "unit_cost", "reason", "reference", "to_location_id", "transfer_id", "actor", "created_at", "customer_id") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, default, default, $11, default, $12) returning "id", "product_id", "location_id", "type", "quantity", "on_hand_before", "on_hand_after", "unit_cost", "reason", "reference", "to_location_id", "transfer_id", "actor", "created_at", "customer_id"`,
   insertAudit: `insert into "audit_events" ("seq", "id", "at", "actor", "action", "resource", "outcome", "ip", "request_id", "details") values (default, $1, default, $2, $3, $4, $5, $6, $7, $8)`,
   complete: `update "idempotency_keys" set "status" = $1, "response_status" = $2, "response_body" = $3 where ("idempotency_keys"."scope" = $4 and "idempotency_keys"."key" = $5 and "idempotency_keys"."claim_token" = $6 and "idempotency_keys"."status" = $7) returning "key"`,
   listProducts: `select "id", "sku", "name", "category", "unit", "barcode", "supplier_id", "cost_price", "sale_price", "vat_rate", "min_stock", "max_stock", "cost_updated_at", "archived_at", "created_at", "updated_at", coalesce((select t.on_hand from product_stock_totals t where t.product_id = "products"."id"), 0)::text from "products" where "products"."archived_at" is null order by "products"."id" asc limit $1`,
@@ -141,7 +141,7 @@ async function movement(conn: Conn, ctx: DirectContext, input: MovementInput): P
     const before = new Decimal(after).minus(delta).toFixed();
     const [m] = (await q(
       SQL.insertMovement,
-      [uuidv7(), input.product_id, ctx.locationId, input.type, delta, before, after, null, null, null, ctx.actor],
+      [uuidv7(), input.product_id, ctx.locationId, input.type, delta, before, after, null, null, null, ctx.actor, null],
       true,
     )) as unknown[][];
     const r = m!;
@@ -152,7 +152,7 @@ async function movement(conn: Conn, ctx: DirectContext, input: MovementInput): P
     const body = JSON.stringify({
       movement: {
         id: r[0], product_id: r[1], location_id: r[2], type: r[3], quantity: r[4], on_hand_before: r[5], on_hand_after: r[6],
-        unit_cost: r[7], reason: r[8], reference: r[9], to_location_id: r[10], actor: r[12], created_at: new Date(r[13] as string).toISOString(),
+        unit_cost: r[7], reason: r[8], reference: r[9], to_location_id: r[10], customer_id: r[14], actor: r[12], created_at: new Date(r[13] as string).toISOString(),
       },
     });
     const done = await q(SQL.complete, ['done', 201, body, scope, key, token, 'in_progress'], true);

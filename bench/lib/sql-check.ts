@@ -9,6 +9,8 @@ import { openPg } from '../../src/platform/db/engines.ts';
 export interface Statement {
   text: string;
   values: unknown[];
+  /** Set for a named (server-side prepared) statement: both sides must name the same ones. */
+  name?: string;
 }
 
 const norm = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -22,8 +24,8 @@ export async function recordStatements(fn: () => Promise<void>): Promise<Stateme
     const [first, second] = args;
     if (typeof first === 'string') seen.push({ text: first, values: Array.isArray(second) ? second : [] });
     else if (first && typeof first === 'object' && 'text' in first) {
-      const q = first as { text: string; values?: unknown[] };
-      seen.push({ text: q.text, values: q.values ?? (Array.isArray(second) ? second : []) });
+      const q = first as { text: string; values?: unknown[]; name?: string };
+      seen.push({ text: q.text, values: q.values ?? (Array.isArray(second) ? second : []), ...(q.name ? { name: q.name } : {}) });
     }
     return original.apply(this, args);
   };
@@ -98,8 +100,10 @@ export async function checkBaseline(
 /** Differences between the two statement sequences (texts compared with whitespace collapsed). */
 export function diffStatements(label: string, api: Statement[], direct: Statement[]): string[] {
   const problems: string[] = [];
-  const a = api.map((s) => norm(s.text));
-  const d = direct.map((s) => norm(s.text));
+  // A named statement is parsed once per connection, an unnamed one every time: compared too.
+  const shown = (s: Statement) => (s.name ? `[named ${s.name}] ${norm(s.text)}` : norm(s.text));
+  const a = api.map(shown);
+  const d = direct.map(shown);
   if (a.length !== d.length) problems.push(`${label}: API sends ${a.length} statements, the baseline ${d.length}`);
   for (let i = 0; i < Math.max(a.length, d.length); i++) {
     if (a[i] !== d[i]) problems.push(`${label} #${i + 1}:\n    API:      ${a[i] ?? '(none)'}\n    baseline: ${d[i] ?? '(none)'}`);

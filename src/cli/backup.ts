@@ -4,14 +4,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../config.ts';
-import { openDatabase } from '../platform/db/open.ts';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts';
-import { createAuditWriter } from '../platform/audit/writer.ts';
 import { BackupError } from '../modules/ops/backup/format.ts';
 import { backupKeysFromConfig } from '../modules/ops/backup/keys.ts';
 import { scanBackup } from '../modules/ops/backup/reader.ts';
-import { createBackupService, listBackups } from '../modules/ops/backup/service.ts';
-import { backupsDir } from '../modules/ops/backup/writer.ts';
 import { configOrExit } from './context.ts';
 import { fail, printResult } from './output.ts';
 import { progressFor } from './progress.ts';
@@ -24,6 +20,11 @@ export function failOnBackupError(err: unknown): never {
 }
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+// The database engines and the backup writer load only when a command needs them, so `--help`,
+// `verify` and argument errors do not wait for PGlite, pg and the whole schema to load.
+const backupService = () => import('../modules/ops/backup/service.ts');
+const backupsDirOf = async (dataDir: string) => (await import('../modules/ops/backup/writer.ts')).backupsDir(dataDir);
 
 async function createViaServer(config: Config, url: string): Promise<Record<string, unknown>> {
   if (!/^https?:\/\/[^\s]+$/.test(url)) fail('--url must be an http:// or https:// URL, e.g. http://127.0.0.1:8080', 2);
@@ -49,7 +50,7 @@ async function createViaServer(config: Config, url: string): Promise<Record<stri
     fail(`${url} answered ${res.status}: ${detail}`);
   }
   const body = JSON.parse(text) as Record<string, unknown>;
-  return { ...body, file: path.join(backupsDir(config.dataDir), String(body.file)) };
+  return { ...body, file: path.join(await backupsDirOf(config.dataDir), String(body.file)) };
 }
 
 export function registerBackupCommands(program: Command): void {
@@ -68,6 +69,11 @@ export function registerBackupCommands(program: Command): void {
         if (opts.out) fail('--out cannot be used with --url: the server writes into its own backups directory', 2);
         summary = await createViaServer(config, opts.url);
       } else {
+        const [{ openDatabase }, { createAuditWriter }, { createBackupService }] = await Promise.all([
+          import('../platform/db/open.ts'),
+          import('../platform/audit/writer.ts'),
+          backupService(),
+        ]);
         let database;
         try {
           database = await openDatabase(config, 'backup create');
@@ -136,8 +142,8 @@ export function registerBackupCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: { dir?: string; json?: boolean }) => {
       const config = configOrExit();
-      const dir = opts.dir ?? backupsDir(config.dataDir);
-      const items = await listBackups(dir);
+      const dir = opts.dir ?? (await backupsDirOf(config.dataDir));
+      const items = await (await backupService()).listBackups(dir);
       printResult(
         opts,
         { dir, items },

@@ -3,12 +3,9 @@
 // server). The backup is verified completely before anything is written; afterwards the
 // migrations, row counts, ledger and audit chain are checked, and any failure exits 1.
 import type { Command } from 'commander';
-import { openDatabase } from '../platform/db/open.ts';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts';
 import { MasterKeyError } from '../platform/crypto/errors.ts';
-import { checkRestored, loadCrypto, replayErasures } from '../modules/ops/backup/checks.ts';
 import { backupKeysFromConfig } from '../modules/ops/backup/keys.ts';
-import { restoreBackup } from '../modules/ops/backup/restore.ts';
 import { failOnBackupError } from './backup.ts';
 import { configOrExit } from './context.ts';
 import { fail, printResult } from './output.ts';
@@ -29,6 +26,12 @@ export function registerRestoreCommand(program: Command): void {
       } catch (err) {
         return failOnBackupError(err);
       }
+      // Loaded when a restore runs, so `--help` and argument errors answer at once.
+      const [{ openDatabase }, { checkRestored, loadCrypto, replayErasures }, { restoreBackup }] = await Promise.all([
+        import('../platform/db/open.ts'),
+        import('../modules/ops/backup/checks.ts'),
+        import('../modules/ops/backup/restore.ts'),
+      ]);
       let database;
       try {
         database = await openDatabase(config, 'restore');

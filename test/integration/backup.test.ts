@@ -216,7 +216,7 @@ describe.each(testEngines())('backups of a %s store', (engine) => {
           await tx.execute(sql`create table copy_probe (n int, s text)`);
           const sink = openCopy(database.engine, tx, 'copy_probe', ['n', 's']);
           try {
-            for (const l of lines) await sink.write(l);
+            for (const l of lines) await sink.write(Buffer.from(l));
             if (failAfter) throw new BackupError('the backup is corrupted: test', 'corrupted');
             await sink.end();
           } catch (err) {

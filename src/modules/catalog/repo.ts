@@ -1,11 +1,19 @@
 import { and, asc, eq, gt, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/types.ts';
+import { prepareStatement, statementBuilder } from '../../platform/db/prepared.ts';
 import { locations, products, suppliers } from './tables.ts';
 
 export type ProductRow = typeof products.$inferSelect;
 export type SupplierRow = typeof suppliers.$inferSelect;
 export type LocationRow = typeof locations.$inferSelect;
 export type ProductWithStock = ProductRow & { onHand: string };
+
+// Every stock movement runs it: rendered once (src/platform/db/prepared.ts).
+const movementFields = { id: products.id, unit: products.unit, archivedAt: products.archivedAt, costPrice: products.costPrice };
+const lockForMovement = prepareStatement<{ id: string }, Pick<ProductRow, 'id' | 'unit' | 'archivedAt' | 'costPrice'>>(
+  statementBuilder.select(movementFields).from(products).where(eq(products.id, sql.placeholder('id'))).for('key share'),
+  movementFields,
+);
 
 // Totals come from the stock module's published view (see migrations/0000_init.sql).
 // Qualified by hand: drizzle renders a bare "id" here, which would bind to the view's own column
@@ -95,11 +103,7 @@ export function createCatalogRepo(db: Queryable) {
      * UPDATE) waits for them and they wait for it, so stock never lands on an archived product.
      */
     async lockProductForMovement(id: string): Promise<Pick<ProductRow, 'id' | 'unit' | 'archivedAt' | 'costPrice'> | undefined> {
-      const [row] = await db
-        .select({ id: products.id, unit: products.unit, archivedAt: products.archivedAt, costPrice: products.costPrice })
-        .from(products)
-        .where(eq(products.id, id))
-        .for('key share');
+      const [row] = await lockForMovement.run(db, { id });
       return row;
     },
 

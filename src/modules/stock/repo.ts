@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
-import { and, asc, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Queryable } from '../../platform/db/types.ts';
+import { placeholders, prepareStatement, statementBuilder } from '../../platform/db/prepared.ts';
 import { stockLevels, stockMovements } from './tables.ts';
 
 export type MovementRow = typeof stockMovements.$inferSelect;
@@ -26,6 +27,42 @@ export interface MovementFilter {
   limit: number;
 }
 
+const p = sql.placeholder;
+type LevelKey = { productId: string; locationId: string; delta: string };
+
+// The statements of every movement, rendered once (src/platform/db/prepared.ts).
+const increaseLevel = prepareStatement<LevelKey, { after: string }>(
+  sql`insert into stock_levels (product_id, location_id, on_hand) values (${p('productId')}, ${p('locationId')}, ${p('delta')})
+      on conflict (product_id, location_id)
+      do update set on_hand = stock_levels.on_hand + excluded.on_hand, updated_at = now()
+      returning on_hand::text as after`,
+);
+const decreaseLevel = prepareStatement<LevelKey, { after: string }>(
+  sql`update stock_levels set on_hand = on_hand + ${p('delta')}::numeric, updated_at = now()
+      where product_id = ${p('productId')} and location_id = ${p('locationId')} and on_hand + ${p('delta')}::numeric >= 0
+      returning on_hand::text as after`,
+);
+type MovementInsert = typeof stockMovements.$inferInsert;
+/** One ledger row stamped by the database's clock: every movement but the seeder's backdated ones. */
+type SingleMovement = Required<Omit<MovementInsert, 'createdAt' | 'toLocationId' | 'transferId'>>;
+const SINGLE_MOVEMENT_KEYS = ['id', 'productId', 'locationId', 'type', 'quantity', 'onHandBefore', 'onHandAfter', 'unitCost', 'reason', 'reference', 'actor', 'customerId'] as const;
+const insertSingleMovement = prepareStatement<SingleMovement, MovementRow>(
+  statementBuilder
+    .insert(stockMovements)
+    .values(placeholders<MovementInsert>(SINGLE_MOVEMENT_KEYS))
+    .returning(),
+  getTableColumns(stockMovements),
+);
+
+function isSingleMovement(row: MovementInsert): row is SingleMovement {
+  return (
+    row.createdAt === undefined &&
+    row.toLocationId === undefined &&
+    row.transferId === undefined &&
+    SINGLE_MOVEMENT_KEYS.every((k) => row[k] !== undefined)
+  );
+}
+
 export function createStockRepo(db: Queryable) {
   return {
     /**
@@ -35,21 +72,8 @@ export function createStockRepo(db: Queryable) {
      * both succeed. Never read-then-write.
      */
     async applyDelta(productId: string, locationId: string, delta: string): Promise<DeltaResult> {
-      const positive = !delta.startsWith('-');
-      const rows = positive
-        ? await queryRows<{ after: string }>(
-            db,
-            sql`insert into stock_levels (product_id, location_id, on_hand) values (${productId}, ${locationId}, ${delta})
-                on conflict (product_id, location_id)
-                do update set on_hand = stock_levels.on_hand + excluded.on_hand, updated_at = now()
-                returning on_hand::text as after`,
-          )
-        : await queryRows<{ after: string }>(
-            db,
-            sql`update stock_levels set on_hand = on_hand + ${delta}::numeric, updated_at = now()
-                where product_id = ${productId} and location_id = ${locationId} and on_hand + ${delta}::numeric >= 0
-                returning on_hand::text as after`,
-          );
+      const statement = delta.startsWith('-') ? decreaseLevel : increaseLevel;
+      const rows = await statement.run(db, { productId, locationId, delta });
       const after = rows[0]?.after;
       if (after !== undefined) {
         return { ok: true, before: new Decimal(after).minus(delta).toFixed(), after };
@@ -72,7 +96,9 @@ export function createStockRepo(db: Queryable) {
       return row!.on_hand;
     },
 
-    async insertMovements(rows: (typeof stockMovements.$inferInsert)[]): Promise<MovementRow[]> {
+    async insertMovements(rows: MovementInsert[]): Promise<MovementRow[]> {
+      const [only] = rows;
+      if (rows.length === 1 && only && isSingleMovement(only)) return insertSingleMovement.run(db, only);
       return db.insert(stockMovements).values(rows).returning();
     },
 

@@ -52,10 +52,15 @@ export function stockRoutes(app: App, { stock, critical, idempotency }: Pick<Ser
       const actor = requireIdentity(request).actor;
       const auditCtx = auditContextOf(request);
       return runIdempotent(idempotency, request, reply, async (claim, render) => {
+        // The body of the committed attempt (a retried transaction runs the hook again).
+        let body: ReturnType<typeof movementBodyOf> | undefined;
         const result = await stock.recordMovement(request.body, { actor, audit: auditCtx }, [
-          async (tx, r) => idempotency.complete(tx, claim, 201, render(201, movementBodyOf(r))),
+          async (tx, r) => {
+            body = movementBodyOf(r);
+            await idempotency.complete(tx, claim, 201, render(201, body));
+          },
         ]);
-        return { status: 201, body: movementBodyOf(result) };
+        return { status: 201, body: body ?? movementBodyOf(result) };
       });
     },
   );

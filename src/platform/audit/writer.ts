@@ -4,7 +4,14 @@
 import { uuidv7 } from 'uuidv7';
 import type { FastifyRequest } from 'fastify';
 import type { Queryable } from '../db/types.ts';
+import { placeholders, prepareStatement, statementBuilder } from '../db/prepared.ts';
 import { auditEvents } from './tables.ts';
+
+type EventRow = Required<Omit<typeof auditEvents.$inferInsert, 'seq' | 'at'>>;
+// Every change writes one: rendered once (src/platform/db/prepared.ts).
+const insertEvent = prepareStatement<EventRow>(
+  statementBuilder.insert(auditEvents).values(placeholders<EventRow>(['id', 'actor', 'action', 'resource', 'outcome', 'ip', 'requestId', 'details'])),
+);
 
 export type AuditOutcome = 'success' | 'failure' | 'denied' | 'error';
 
@@ -51,9 +58,8 @@ export function createAuditWriter(options: AuditWriterOptions = { enabled: true 
     enabled: options.enabled,
     async record(q, ctx, event) {
       if (!options.enabled) return;
-      await q.insert(auditEvents).values({
+      const row: EventRow = {
         id: uuidv7(),
-        ...(options.clock ? { at: options.clock() } : {}),
         actor: ctx.actor,
         action: event.action,
         resource: event.resource ?? null,
@@ -61,7 +67,9 @@ export function createAuditWriter(options: AuditWriterOptions = { enabled: true 
         ip: ctx.ip,
         requestId: ctx.requestId,
         details: event.details ?? {},
-      });
+      };
+      if (options.clock) await q.insert(auditEvents).values({ ...row, at: options.clock() });
+      else await insertEvent.run(q, row);
     },
   };
 }

@@ -8,11 +8,50 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Database, Queryable } from '../db/types.ts';
-import { queryRows } from '../db/types.ts';
+import { placeholders, prepareStatement, statementBuilder } from '../db/prepared.ts';
 import { AppError } from '../http/errors.ts';
 import { idempotencyKeys } from './tables.ts';
 
 const LEASE_SECONDS = 60;
+
+// Every idempotent write runs these two: rendered once (src/platform/db/prepared.ts).
+const p = sql.placeholder;
+// Insert a claim, or take over one that expired (the whole record) or whose holder crashed
+// (in progress past its lease, same request).
+const claimStatement = prepareStatement<
+  { scope: string; key: string; hash: string; token: string; leaseSeconds: number; ttlHours: number },
+  { token: string }
+>(
+  sql`insert into idempotency_keys (scope, key, request_hash, status, claim_token, locked_until, expires_at)
+      values (${p('scope')}, ${p('key')}, ${p('hash')}, 'in_progress', ${p('token')},
+              now() + make_interval(secs => ${p('leaseSeconds')}),
+              now() + make_interval(hours => ${p('ttlHours')}))
+      on conflict (scope, key) do update
+        set request_hash = excluded.request_hash, status = 'in_progress', claim_token = excluded.claim_token,
+            response_status = null, response_body = null, locked_until = excluded.locked_until,
+            created_at = now(), expires_at = excluded.expires_at
+        where idempotency_keys.expires_at < now()
+           or (idempotency_keys.status = 'in_progress' and idempotency_keys.locked_until < now()
+               and idempotency_keys.request_hash = excluded.request_hash)
+      returning claim_token::text as token`,
+);
+type Completion = { status: string; responseStatus: number; responseBody: string };
+// Only the holder of the claim may complete it (see heldClaim).
+const completeStatement = prepareStatement<Completion & { scope: string; key: string; token: string; held: string }, { key: string }>(
+  statementBuilder
+    .update(idempotencyKeys)
+    .set(placeholders<Completion>(['status', 'responseStatus', 'responseBody']))
+    .where(
+      and(
+        eq(idempotencyKeys.scope, p('scope')),
+        eq(idempotencyKeys.key, p('key')),
+        eq(idempotencyKeys.claimToken, p('token')),
+        eq(idempotencyKeys.status, p('held')),
+      ),
+    )
+    .returning({ key: idempotencyKeys.key }),
+  { key: idempotencyKeys.key },
+);
 
 export interface IdempotencyClaim {
   scope: string;
@@ -65,23 +104,7 @@ export function createIdempotencyStore(database: Database, options: { ttlHours: 
   return {
     async begin(scope: string, key: string, hash: string): Promise<BeginResult> {
       const token = randomUUID();
-      // Insert a claim, or take over one that expired (the whole record) or whose holder
-      // crashed (in progress past its lease, same request).
-      const claimed = await queryRows<{ token: string }>(
-        database.db,
-        sql`insert into idempotency_keys (scope, key, request_hash, status, claim_token, locked_until, expires_at)
-            values (${scope}, ${key}, ${hash}, 'in_progress', ${token},
-                    now() + make_interval(secs => ${LEASE_SECONDS}),
-                    now() + make_interval(hours => ${options.ttlHours}))
-            on conflict (scope, key) do update
-              set request_hash = excluded.request_hash, status = 'in_progress', claim_token = excluded.claim_token,
-                  response_status = null, response_body = null, locked_until = excluded.locked_until,
-                  created_at = now(), expires_at = excluded.expires_at
-              where idempotency_keys.expires_at < now()
-                 or (idempotency_keys.status = 'in_progress' and idempotency_keys.locked_until < now()
-                     and idempotency_keys.request_hash = excluded.request_hash)
-            returning claim_token::text as token`,
-      );
+      const claimed = await claimStatement.run(database.db, { scope, key, hash, token, leaseSeconds: LEASE_SECONDS, ttlHours: options.ttlHours });
       if (claimed[0]?.token === token) return { kind: 'claimed', claim: { scope, key, token } };
 
       const [existing] = await database.db
@@ -98,11 +121,15 @@ export function createIdempotencyStore(database: Database, options: { ttlHours: 
 
     /** Inside the business transaction: remember the response, or fail if the claim was lost. */
     async complete(tx: Queryable, claim: IdempotencyClaim, status: number, body: string): Promise<void> {
-      const rows = await tx
-        .update(idempotencyKeys)
-        .set({ status: 'done', responseStatus: status, responseBody: body })
-        .where(heldClaim(claim))
-        .returning({ key: idempotencyKeys.key });
+      const rows = await completeStatement.run(tx, {
+        status: 'done',
+        responseStatus: status,
+        responseBody: body,
+        scope: claim.scope,
+        key: claim.key,
+        token: claim.token,
+        held: 'in_progress',
+      });
       if (rows.length === 0) throw IdempotencyErrors.inProgress();
     },
 

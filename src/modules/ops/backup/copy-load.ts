@@ -12,11 +12,11 @@ import { quoteIdent } from './tables.ts';
 
 // PGlite copies each blob into its in-memory file system: a few MB per COPY keeps that bounded
 // while the per-statement cost stays negligible.
-const BLOB_CHARS = 8 * 1024 * 1024;
+const BLOB_BYTES = 8 * 1024 * 1024;
 
 export interface CopySink {
-  /** Lines of COPY text format, each ending in a newline. */
-  write(lines: string): Promise<void>;
+  /** Lines of COPY text format (UTF-8), each ending in a newline. */
+  write(lines: Uint8Array): Promise<void>;
   /** All rows sent: waits until the table is loaded. */
   end(): Promise<void>;
   /** Gives up the COPY so the connection can roll back; never throws. */
@@ -68,25 +68,25 @@ function pgCopy(client: PoolClient, statement: string): CopySink {
 }
 
 function pgliteCopy(client: PgliteTransaction, statement: string): CopySink {
-  let parts: string[] = [];
-  let chars = 0;
+  let parts: Uint8Array[] = [];
+  let bytes = 0;
   const flush = async () => {
-    if (chars === 0) return;
+    if (bytes === 0) return;
     const blob = new Blob(parts);
     parts = [];
-    chars = 0;
+    bytes = 0;
     await client.query(statement, [], { blob });
   };
   return {
     async write(lines) {
       parts.push(lines);
-      chars += lines.length;
-      if (chars >= BLOB_CHARS) await flush();
+      bytes += lines.length;
+      if (bytes >= BLOB_BYTES) await flush();
     },
     end: flush,
     async abort() {
       parts = [];
-      chars = 0;
+      bytes = 0;
     },
   };
 }

@@ -4,7 +4,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupError } from './format.ts';
-import { recordToCopyLine } from './copy-text.ts';
+import { recordsToCopyText, recordToCopyLine } from './copy-text.ts';
 
 describe('recordToCopyLine', () => {
   it('cuts fields, keeps NULL apart from the empty string and escapes what COPY treats specially', () => {
@@ -17,6 +17,16 @@ describe('recordToCopyLine', () => {
   it('refuses text that is not a record', () => {
     expect(() => recordToCopyLine('1,2')).toThrow(BackupError);
     expect(() => recordToCopyLine('("open)')).toThrow(BackupError);
+  });
+
+  it('converts a stored batch (a JSON array of records) to the same lines, with or without special characters in it', () => {
+    const plain = ['(1,"a b",,"")', '(2,x,"",y)'];
+    expect(recordsToCopyText(JSON.stringify(plain)).toString('utf8')).toBe(plain.map((r) => `${recordToCopyLine(r)}\n`).join(''));
+    const mixed = ['(1,"a b",,"")', '("tab\there","back\\\\slash")', '("say ""hi""",ñandú)'];
+    expect(recordsToCopyText(JSON.stringify(mixed)).toString('utf8')).toBe('1\ta b\t\\N\t\n' + 'tab\\there\tback\\\\slash\n' + 'say "hi"\tñandú\n');
+    expect(recordsToCopyText('[]').length).toBe(0);
+    expect(() => recordsToCopyText('{"a":1}')).toThrow(BackupError);
+    expect(() => recordsToCopyText('[1]')).toThrow(BackupError);
   });
 
   describe('round trip through PostgreSQL (PGlite)', () => {
@@ -38,8 +48,8 @@ describe('recordToCopyLine', () => {
     it('COPY of the converted rows gives back every value', async () => {
       await pg.exec(`set timezone = 'UTC'; set datestyle = 'ISO, YMD'`);
       const rows = (await pg.query<{ r: string }>('select t::text as r from t order by n nulls last')).rows.map((r) => r.r);
-      const lines = rows.map((r) => `${recordToCopyLine(r)}\n`).join('');
-      await pg.query(`copy u from '/dev/blob'`, [], { blob: new Blob([lines]) });
+      // As a restore does it: the batch, stored as a JSON array, converted in one call.
+      await pg.query(`copy u from '/dev/blob'`, [], { blob: new Blob([recordsToCopyText(JSON.stringify(rows))]) });
       const back = (await pg.query<{ r: string }>('select u::text as r from u order by n nulls last')).rows.map((r) => r.r);
       expect(back).toEqual(rows);
       const [same] = (await pg.query<{ ok: boolean }>('select (select count(*) from (select * from t except all select * from u) d) = 0 as ok')).rows;

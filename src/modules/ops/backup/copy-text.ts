@@ -28,11 +28,39 @@ const malformed = (): never => {
 const NEEDS_SLOW_PATH = /[\\\t\n\r]/;
 
 export function recordToCopyLine(rec: string): string {
-  if (!NEEDS_SLOW_PATH.test(rec)) {
+  return convert(rec, NEEDS_SLOW_PATH.test(rec));
+}
+
+function convert(rec: string, special: boolean): string {
+  if (!special) {
     const fast = splitPlain(rec);
     if (fast !== undefined) return fast;
   }
   return parseRecord(rec);
+}
+
+// In the JSON array a rows record is stored as, every backslash, tab, newline or carriage return
+// of a row shows as a backslash escape other than `\"`; without one, no row needs looking at.
+const JSON_ESCAPE = /\\[^"]/;
+
+/**
+ * A rows record's JSON array of rows in record form → the UTF-8 COPY text of all of them, one
+ * line each. Joined and encoded once (a string built with += is a rope every consumer flattens
+ * again), and the special-character scan runs once over the batch instead of once per row.
+ */
+export function recordsToCopyText(json: string): Buffer {
+  const rows = JSON.parse(json) as unknown;
+  if (!Array.isArray(rows)) malformed();
+  const list = rows as unknown[];
+  const special = JSON_ESCAPE.test(json);
+  const lines = new Array<string>(list.length + 1);
+  for (let i = 0; i < list.length; i++) {
+    const rec = list[i];
+    if (typeof rec !== 'string') malformed();
+    lines[i] = convert(rec as string, special && NEEDS_SLOW_PATH.test(rec as string));
+  }
+  lines[list.length] = '';
+  return Buffer.from(lines.join('\n'), 'utf8');
 }
 
 /**

@@ -14,7 +14,7 @@ import { queryRows, type Database, type Queryable } from '../../../platform/db/t
 import { BackupError, unwrapBackupKey, type BackupKeys, type BackupManifest } from './format.ts';
 import { peekManifest, scanBackup } from './reader.ts';
 import { openCopy, type CopySink } from './copy-load.ts';
-import { recordToCopyLine } from './copy-text.ts';
+import { recordsToCopyText } from './copy-text.ts';
 import { listTables, quoteIdent } from './tables.ts';
 
 export interface RestoreOptions {
@@ -213,10 +213,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
               } else if (record.kind === 'rows') {
                 // The rows are stored in record text form; COPY's text form is the same values
                 // cut differently, so the database parses each value once, on its fastest path.
-                const rows = JSON.parse(record.json) as string[];
-                let lines = '';
-                for (const row of rows) lines += `${recordToCopyLine(row)}\n`;
-                await sink!.write(lines);
+                await sink!.write(recordsToCopyText(record.json));
               } else if (record.kind === 'table-end') {
                 // A table's rows are all in before the next table (and the row counts) are touched.
                 const s = sink!;
