@@ -207,6 +207,6 @@ describe('inventario --help', () => {
     );
     expect(helped.get('api-keys create')!.stdout).toContain('--role');
     expect(fs.existsSync(dataDir)).toBe(false);
-    // About 40 help screens, each a process that loads the CLI: minutes on two busy cores.
-  }, 180_000);
+    // About 40 help screens, each a process that loads commander and one command's module.
+  }, 90_000);
 });
