@@ -1,11 +1,9 @@
 // Load generators for the API side: autocannon (closed loop at N connections, optionally with
 // its overallRate) and an evenly paced open-loop client; both count 2xx answers only and keep
 // every 2xx response time so the bench computes its own percentiles.
-import http from 'node:http';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { sleep } from './server.ts';
+import { openLoop } from './open-loop.ts';
 import { summarize, type Engine, type ScenarioId, type ScenarioResult, type Source } from './report.ts';
 
 export interface ApiTarget {
@@ -94,66 +92,19 @@ export function cannon(target: ApiTarget, spec: CannonSpec): Promise<RawRun> {
   });
 }
 
-/**
- * Open loop at an even pace: request i is due at start + i/rate whatever happened before, and its
- * latency counts from that due time (no coordinated omission). At most `connections` sockets.
- */
-export async function paced(target: ApiTarget, rate: number, durationS: number, connections: number, nextBody: () => unknown): Promise<RawRun> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-  const url = new URL('/api/v1/stock/movements', target.baseUrl);
-  const times: number[] = [];
-  const codes: Record<string, number> = {};
-  let ok = 0;
-  let failed = 0;
-  const send = (due: number, key: string) =>
-    new Promise<void>((resolve) => {
-      const payload = Buffer.from(JSON.stringify(nextBody()));
-      const req = http.request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          method: 'POST',
-          agent,
-          timeout: 30_000,
-          headers: {
-            authorization: `Bearer ${target.apiKey}`,
-            'content-type': 'application/json',
-            'content-length': String(payload.length),
-            'idempotency-key': key,
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            codes[status] = (codes[status] ?? 0) + 1;
-            if (status >= 200 && status < 300) {
-              ok++;
-              times.push(performance.now() - due);
-            } else failed++;
-            resolve();
-          });
-        },
-      );
-      req.on('error', () => {
-        failed++;
-        resolve();
-      });
-      req.end(payload);
-    });
-  const total = Math.round(rate * durationS);
-  const start = performance.now() + 20;
-  const inFlight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0.5) await sleep(wait);
-    inFlight.push(send(due, `${target.runId}-paced-${keySeq++}`));
-  }
-  await Promise.all(inFlight);
-  agent.destroy();
-  return { ok, failed, codes, times, durationS: (performance.now() - start) / 1000 };
+/** The evenly paced open loop (open-loop.ts) on stock movements, each with a fresh Idempotency-Key. */
+export function paced(target: ApiTarget, rate: number, durationS: number, connections: number, nextBody: () => unknown): Promise<RawRun> {
+  return openLoop({
+    baseUrl: target.baseUrl,
+    apiKey: target.apiKey,
+    method: 'POST',
+    nextPath: () => '/api/v1/stock/movements',
+    nextBody,
+    nextKey: () => `${target.runId}-paced-${keySeq++}`,
+    rate,
+    durationS,
+    maxSockets: connections,
+  });
 }
 
 export function toResult(engine: Engine, scenario: ScenarioId, connections: number, raw: RawRun, targetRate?: number, source: Source = 'api'): ScenarioResult {

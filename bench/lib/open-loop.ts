@@ -1,7 +1,7 @@
 // An evenly paced open-loop client for any route: request i is due at start + i/rate whatever
 // happened before, and its latency counts from that due time (no coordinated omission). Unlike
 // autocannon's overallRate, which lets its connections fire together in bursts, this measures
-// what a steady stream of users sees. (load.ts's `paced` does the same for stock movements only.)
+// what a steady stream of users sees. (load.ts's `paced` runs it on stock movements.)
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { sleep } from './server.ts';

@@ -4,6 +4,10 @@ import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { errorMessage } from '../../components/states.tsx';
 import { t } from '../../i18n/index.ts';
+import { shortRef } from '../customers/model.ts';
+
+// The same masking and short reference as the Clientes page, so a person looks the same on both.
+export { maskName, shortRef } from '../customers/model.ts';
 
 export const PERSONAL_FIELDS = ['name', 'doc_type', 'doc_number', 'email', 'phone', 'address'] as const;
 export const CONSENT_SOURCES = ['mostrador', 'web', 'telefono', 'email', 'whatsapp', 'papel'] as const;
@@ -192,21 +196,6 @@ export function breachClock(b: Breach, now: number, format: (iso: string) => str
   const m = minutes % 60;
   const deadline = s.deadline(format(b.notification.deadline_at));
   return left >= 0 ? { kind: 'remaining', text: `${s.remaining(h, m)} (${deadline})` } : { kind: 'overdue', text: `${s.overdue(h, m)} (${deadline})` };
-}
-
-/** A short handle to tell two people apart without showing their data (the id's random end). */
-export function shortRef(id: string): string {
-  return id.replace(/-/g, '').slice(-6).toUpperCase();
-}
-
-/** "Juan Pérez" → "J*** P***", as the customers list masks names. */
-export function maskName(name: string): string {
-  return name
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((word) => `${Array.from(word)[0]!.toLocaleUpperCase('es-AR')}***`)
-    .join(' ');
 }
 
 /** Who recorded a change, without a long id: "usuario …3F9A2C", "clave API …", "sistema". */
