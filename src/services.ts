@@ -58,6 +58,7 @@ export function createServices({ config, database, auditEnabled = true, crypto: 
     catalog,
     sales: () => stock,
     erasureJournalFile: erasureJournalPath(config.dataDir),
+    timezone: config.timezone,
   });
   const stock = createStockService(database, { catalog, audit, timezone: config.timezone, customers });
   const critical = createCriticalService({ catalog, settings, audit, database, timezone: config.timezone });

@@ -27,7 +27,7 @@ export function registerRestoreCommand(program: Command): void {
         return failOnBackupError(err);
       }
       // Loaded when a restore runs, so `--help` and argument errors answer at once.
-      const [{ openDatabase }, { checkRestored, loadCrypto, replayErasures }, { restoreBackup }] = await Promise.all([
+      const [{ openDatabase }, { adoptShreddedKeysBeside, checkRestored, loadCrypto, replayErasures }, { restoreBackup }] = await Promise.all([
         import('../platform/db/open.ts'),
         import('../modules/ops/backup/checks.ts'),
         import('../modules/ops/backup/restore.ts'),
@@ -45,6 +45,7 @@ export function registerRestoreCommand(program: Command): void {
       try {
         const result = await restoreBackup({ file, keys, target: database, dataDir: config.dataDir, force: Boolean(opts.force), onProgress: (stage, done, total) => progress.update(stage, done, total) });
         progress.stop();
+        adoptShreddedKeysBeside(file, config.dataDir);
         const crypto = await loadCrypto(database, config);
         const erasures = await replayErasures(database, crypto, config.dataDir);
         const checks = await checkRestored({ database, config, manifest: result.manifest, restoredCounts: result.row_counts, schemaVersion: result.schema_version }, crypto);

@@ -22,6 +22,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, describe } from 'vitest';
+import type { EngineName } from '../../src/platform/db/types.ts';
+import { testEngines } from '../helpers/engines.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-db.ts';
 import { httpRequest, killAllChildren, migratedDataDir, newBootstrapKey, REPO_ROOT, startServer, type EnvOverrides, type ServerProcess } from '../process/helpers.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -80,6 +83,14 @@ export function describeE2E(name: string, fn: () => void): void {
   });
 }
 
+/**
+ * The same browser tests once per engine the suite runs on (test/helpers/engines.ts): the server
+ * on embedded PGlite, and on server PostgreSQL when TEST_DATABASE_URL is set (always in CI).
+ */
+export function describeE2EEach(name: string, fn: (engine: EngineName) => void): void {
+  for (const engine of testEngines()) describeE2E(`${name} (${engine})`, () => fn(engine));
+}
+
 // ---------------------------------------------------------------------------------------------
 // The server
 
@@ -118,6 +129,8 @@ export interface Dashboard {
 export interface StartDashboardOptions {
   /** Extra server environment (e.g. { SESSION_IDLE_TIMEOUT_SECONDS: '60' }). */
   env?: EnvOverrides;
+  /** 'pg': the server runs on a fresh PostgreSQL database (dropped by stop()). Default 'pglite'. */
+  engine?: EngineName;
 }
 
 const OUTSIDE_API_V1 = /^\/(api|health|ready|metrics|openapi\.json|docs)(\/|$|\?)/;
@@ -181,7 +194,7 @@ function strongPassword(): string {
 }
 
 /**
- * Starts the real server on a fresh embedded database with a bootstrap admin API key, and creates
+ * Starts the real server on a fresh database (embedded unless `engine: 'pg'`) with a bootstrap admin API key, and creates
  * one dashboard user per role (e2e-admin, e2e-manager, e2e-clerk, e2e-auditor).
  */
 export async function startDashboard(options: StartDashboardOptions = {}): Promise<Dashboard> {
@@ -190,13 +203,16 @@ export async function startDashboard(options: StartDashboardOptions = {}): Promi
   const dataDir = migratedDataDir('e2e');
   const distDir = `${dataDir}-web`;
   await snapshotDist(distDir);
+  const pg: TestDatabase | undefined = options.engine === 'pg' ? await createTestDatabase('pg', 1) : undefined;
   const server = await startServer({
     dataDir,
+    ...(pg ? { databaseUrl: pg.url! } : {}),
     bootstrapKey: apiKey,
     // Warnings only: a file's worth of request logs would just fill memory.
     env: { LOG_LEVEL: 'warn', INVENTARIO_DASHBOARD_DIR: distDir, ...(options.env ?? {}) },
-  }).catch((err: unknown) => {
+  }).catch(async (err: unknown) => {
     fs.rmSync(distDir, { recursive: true, force: true });
+    await pg?.drop();
     throw err;
   });
 
@@ -228,6 +244,7 @@ export async function startDashboard(options: StartDashboardOptions = {}): Promi
   } catch (err) {
     await server.stop('SIGKILL').catch(() => undefined);
     fs.rmSync(distDir, { recursive: true, force: true });
+    await pg?.drop();
     throw err;
   }
 
@@ -245,6 +262,7 @@ export async function startDashboard(options: StartDashboardOptions = {}): Promi
       await server.stop().catch(() => server.stop('SIGKILL'));
       fs.rmSync(dataDir, { recursive: true, force: true });
       fs.rmSync(distDir, { recursive: true, force: true });
+      await pg?.drop();
     },
   };
 }

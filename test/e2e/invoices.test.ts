@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { validCuit } from '../helpers/fixtures.ts';
 import { invoiceImage, invoicePdf, qrUrlOf, type FixtureInvoice } from '../helpers/invoice-fixtures.ts';
-import { checkAxe, describeE2E, horizontalOverflow, newPage, openBrowser, saveScreenshots, settle, startDashboard, type Dashboard } from './harness.ts';
+import { checkAxe, describeE2EEach, horizontalOverflow, newPage, openBrowser, saveScreenshots, settle, startDashboard, type Dashboard } from './harness.ts';
 
 const SUPPLIER_CUIT = validCuit(77);
 const INVOICE: FixtureInvoice = {
@@ -30,7 +30,7 @@ const PNG_INVOICE: FixtureInvoice = { ...INVOICE, number: 5678, lines: [{ descri
 
 const norm = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
 
-describeE2E('facturas (browser)', () => {
+describeE2EEach('facturas (browser)', (engine) => {
   let dash: Dashboard;
   let browser: Browser;
   let pdf: Buffer;
@@ -38,7 +38,7 @@ describeE2E('facturas (browser)', () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    [dash, browser, pdf, png] = await Promise.all([startDashboard(), openBrowser(), invoicePdf(INVOICE), invoiceImage(qrUrlOf(PNG_INVOICE), 'png')]);
+    [dash, browser, pdf, png] = await Promise.all([startDashboard({ engine }), openBrowser(), invoicePdf(INVOICE), invoiceImage(qrUrlOf(PNG_INVOICE), 'png')]);
     const supplier = await dash.api('POST', '/suppliers', { name: INVOICE.issuerName, cuit: SUPPLIER_CUIT, lead_time_days: 2 });
     expect(supplier.status, JSON.stringify(supplier.body)).toBe(201);
     // Named unlike the invoice's line: it is found by searching, not matched by itself.

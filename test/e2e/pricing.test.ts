@@ -5,19 +5,19 @@
 // why, and the runs list reopening a run's labels. A clerk has no Precios.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { checkAxe, describeE2E, horizontalOverflow, newPage, openBrowser, saveScreenshots, startDashboard, UI, type Dashboard } from './harness.ts';
+import { checkAxe, describeE2EEach, horizontalOverflow, newPage, openBrowser, saveScreenshots, startDashboard, UI, type Dashboard } from './harness.ts';
 
 const CATEGORY = 'e2e-precios';
 /** Cell text with the narrow no-break space Intl puts after "$" made a plain space. */
 const norm = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
 
-describeE2E('precios (browser)', () => {
+describeE2EEach('precios (browser)', (engine) => {
   let dash: Dashboard;
   let browser: Browser;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    [dash, browser] = await Promise.all([startDashboard(), openBrowser()]);
+    [dash, browser] = await Promise.all([startDashboard({ engine }), openBrowser()]);
     const products = [
       // 1000 × 1.35 × 1.21 = 1633.50 → 1634 (an increase from 1500)
       { key: 'yerba', sku: 'E2E-PRE-1', name: 'Yerba E2E precios', cost_price: '1000', sale_price: '1500', vat_rate: '21', barcode: '7790000000011' },

@@ -6,14 +6,14 @@
 import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { checkAxe, describeE2E, horizontalOverflow, newPage, openBrowser, saveScreenshots, startDashboard, type Dashboard } from './harness.ts';
+import { checkAxe, describeE2EEach, horizontalOverflow, newPage, openBrowser, saveScreenshots, startDashboard, type Dashboard } from './harness.ts';
 
-describeE2E('compras sugeridas (browser)', () => {
+describeE2EEach('compras sugeridas (browser)', (engine) => {
   let dash: Dashboard;
   let browser: Browser;
 
   beforeAll(async () => {
-    [dash, browser] = await Promise.all([startDashboard(), openBrowser()]);
+    [dash, browser] = await Promise.all([startDashboard({ engine }), openBrowser()]);
     // Known factors (1 all year), so the minimums do not depend on the day the test runs.
     const factors = await dash.api('PUT', '/stock/season-factors', {
       default: { verano: '1', otono: '1', invierno: '1', primavera: '1' },

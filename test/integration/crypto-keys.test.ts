@@ -17,13 +17,19 @@ import { DecryptError } from '../../src/platform/crypto/primitives.ts';
 import { onlyOn, testEngines } from '../helpers/engines.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.ts';
 
-const config = configFrom({});
 const dirs: string[] = [];
+// The data directory holds the register of shredded keys.
+const config = configFrom({ INVENTARIO_DATA_DIR: tempDir() });
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-function keyringSource(): Extract<KeySource, { kind: 'keyring' }> {
+function tempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crypto-keys-'));
   dirs.push(dir);
+  return dir;
+}
+
+function keyringSource(): Extract<KeySource, { kind: 'keyring' }> {
+  const dir = tempDir();
   const file = path.join(dir, 'keyring.json');
   return { kind: 'keyring', file, origin: `the keyring ${file}`, managed: true };
 }
@@ -146,6 +152,63 @@ describe.each(testEngines())('master keys and data keys on %s', (engine) => {
     const [item] = await sealSome(crypto, db.database, 1, 'moved');
     await db.database.db.execute(sql`update data_keys set subject = 'test:someone-else' where id = ${item!.dataKeyId}`);
     await expect(openAll(crypto, db.database, [item!])).rejects.toThrow(DecryptError);
+  });
+});
+
+// A copy of the database made before a key was shredded (a backup, restored) still holds the
+// wrapped key; putting the row back as it was stands in for that copy.
+describe.each(testEngines())('shredded keys stay shredded in older copies of the database on %s', (engine) => {
+  let db: TestDatabase;
+  let source: Extract<KeySource, { kind: 'keyring' }>;
+  let crypto: CryptoService;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+    source = keyringSource();
+    crypto = await open(db.database, source);
+  });
+  afterAll(async () => db?.drop());
+
+  async function shredKeepingTheOldRow(item: Sealed, record: boolean): Promise<() => Promise<void>> {
+    const [old] = await queryRows<{ wrapped_key: string }>(db.database.db, sql`select wrapped_key from data_keys where id = ${item.dataKeyId}`);
+    expect(await db.database.transaction((tx) => crypto.destroyDataKey(tx, item.dataKeyId))).toBe(true);
+    if (record) crypto.recordShredded([item.dataKeyId]);
+    return async () => {
+      await db.database.db.execute(sql`update data_keys set wrapped_key = ${old!.wrapped_key}, destroyed_at = null where id = ${item.dataKeyId}`);
+    };
+  }
+
+  it('refuses a recorded key even where a copy still holds it wrapped, on this and any later instance', async () => {
+    const [item, other] = await sealSome(crypto, db.database, 2, 'copy');
+    const restoreOldRow = await shredKeepingTheOldRow(item!, true);
+    await restoreOldRow();
+    await expect(openAll(crypto, db.database, [item!])).rejects.toThrow(DataKeyDestroyedError);
+    const later = await open(db.database, source);
+    await expect(openAll(later, db.database, [item!])).rejects.toThrow(DataKeyDestroyedError);
+    expect(await openAll(later, db.database, [other!])).toEqual([other!.plaintext]);
+    const register = fs.readFileSync(path.join(config.dataDir, 'shredded-data-keys.jsonl'), 'utf8');
+    expect(register).toContain(item!.dataKeyId);
+    expect(register).not.toContain(other!.dataKeyId);
+  });
+
+  it('registers at the next start a key the database marks destroyed but the register missed (a crash in between)', async () => {
+    const [item] = await sealSome(crypto, db.database, 1, 'crash');
+    const restoreOldRow = await shredKeepingTheOldRow(item!, false);
+    await open(db.database, source);
+    await restoreOldRow();
+    await expect(openAll(crypto, db.database, [item!])).rejects.toThrow(DataKeyDestroyedError);
+  });
+
+  it('does not register a destruction that rolled back: the person stays readable', async () => {
+    const [item] = await sealSome(crypto, db.database, 1, 'rollback');
+    await expect(
+      db.database.transaction(async (tx) => {
+        await crypto.destroyDataKey(tx, item!.dataKeyId);
+        throw new Error('erasure failed after the key was destroyed');
+      }),
+    ).rejects.toThrow(/erasure failed/);
+    const later = await open(db.database, source);
+    expect(await openAll(later, db.database, [item!])).toEqual([item!.plaintext]);
   });
 });
 

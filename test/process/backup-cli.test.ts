@@ -109,6 +109,42 @@ describe('with the embedded engine', () => {
     expectOneLineError(await runCli(['restore', backupFile], targetEnv), /not empty .*--force/);
   });
 
+  it('an older backup restored on a new data directory with the key custody files does not bring an erased person back', async () => {
+    // Erase the one customer after backupFile was made.
+    const again = await startServer({ dataDir, bootstrapKey });
+    const customers = await again.request('GET', '/api/v1/customers', { key: bootstrapKey });
+    const id = customers.json().items[0].id as string;
+    expect((await again.request('DELETE', `/api/v1/customers/${id}`, { key: bootstrapKey })).status).toBe(200);
+    expect((await again.stop()).code).toBe(0);
+
+    // What key custody keeps: the keyring and the register of shredded keys (docs/keys.md). The
+    // backup file sits in a copy directory with no journal; the register comes with the keys.
+    const target = makeTempDir('bk-custody');
+    for (const f of ['keyring.json', 'shredded-data-keys.jsonl']) {
+      fs.copyFileSync(path.join(dataDir, f), path.join(target, f));
+      fs.chmodSync(path.join(target, f), 0o600);
+    }
+    fs.cpSync(path.join(dataDir, 'audit-checkpoints'), path.join(target, 'audit-checkpoints'), { recursive: true });
+    const restored = json(await runCli(['restore', backupFile], { INVENTARIO_DATA_DIR: target }));
+    expect(restored).toMatchObject({ ok: true, row_counts: { customers: 1 }, erasures_replayed: 0 });
+    // The copy still holds the person's wrapped key; a server on it refuses to open it.
+    const onCopy = await startServer({ dataDir: target, bootstrapKey });
+    const read = await onCopy.request('GET', `/api/v1/customers/${id}`, { key: bootstrapKey });
+    expect(read.status).not.toBe(200);
+    expect(read.text).not.toMatch(/Ramona|Quiroga|29888777/);
+    expect((await onCopy.stop()).code).toBe(0);
+
+    // With the erasure journal too, the restore re-applies the erasure: the copy reads as erased.
+    const withJournal = makeTempDir('bk-journal');
+    for (const f of ['keyring.json', 'shredded-data-keys.jsonl', 'privacy/erasure-journal.jsonl']) {
+      fs.mkdirSync(path.dirname(path.join(withJournal, f)), { recursive: true });
+      fs.copyFileSync(path.join(dataDir, f), path.join(withJournal, f));
+      fs.chmodSync(path.join(withJournal, f), 0o600);
+    }
+    fs.cpSync(path.join(dataDir, 'audit-checkpoints'), path.join(withJournal, 'audit-checkpoints'), { recursive: true });
+    expect(json(await runCli(['restore', backupFile], { INVENTARIO_DATA_DIR: withJournal }))).toMatchObject({ ok: true, erasures_replayed: 1 });
+  });
+
   it('a drill with a wrong share fails and names the step', async () => {
     const foreign = JSON.parse(fs.readFileSync(shares[0]!, 'utf8'));
     const wrong = path.join(dataDir, 'wrong-share.json');

@@ -27,10 +27,16 @@ export function erasureJournalPath(dataDir: string): string {
   return path.join(dataDir, ERASURE_JOURNAL_FILE);
 }
 
-/** Appends one entry (mode 0600 file, created with its directory when missing). */
+/** Appends one entry, on disk when this returns (mode 0600 file, created with its directory when missing). */
 export function appendErasureJournal(file: string, entry: ErasureJournalEntry): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  fs.appendFileSync(file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+  const fd = fs.openSync(file, 'a', 0o600);
+  try {
+    fs.writeSync(fd, `${JSON.stringify(entry)}\n`);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function isEntry(value: unknown): value is ErasureJournalEntry {

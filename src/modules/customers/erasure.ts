@@ -13,10 +13,11 @@ import type { Queryable } from '../../platform/db/types.ts';
 import { wipe, type DataKey } from '../../platform/crypto/service.ts';
 import { validationError } from '../../platform/http/errors.ts';
 import { iso } from '../../platform/http/schemas.ts';
+import { localDate } from '../../platform/time/zone.ts';
 import { CustomerErrors } from './errors.ts';
 import { createCustomerRepo, type CustomerRow } from './repo.ts';
 import { createPrivacyRepo, type LegalHoldRow } from './privacy-repo.ts';
-import { appendErasureJournal, readErasureJournalFile, type ErasureJournalEntry } from './erasure-journal.ts';
+import { appendErasureJournal, readErasureJournal, readErasureJournalFile, type ErasureJournalEntry } from './erasure-journal.ts';
 import type { HoldReason, LegalHoldInput } from './privacy-schemas.ts';
 import { PERSONAL_FIELDS, SEALED_COLUMN, subjectOf, type PersonalField } from './sealing.ts';
 import type { CustomerCore } from './service.ts';
@@ -45,12 +46,10 @@ export interface ErasurePlan {
   fiscalSales: number;
 }
 
-const today = (now = new Date()) => now.toISOString().slice(0, 10);
-
 function addYears(date: Date, years: number): string {
   const d = new Date(date);
   d.setUTCFullYear(d.getUTCFullYear() + years);
-  return today(d);
+  return d.toISOString().slice(0, 10);
 }
 
 export interface ErasureResult {
@@ -75,10 +74,12 @@ export const toHoldDto = (h: LegalHoldRow) => ({
 });
 
 export function createErasure({ database, crypto, audit, sealing, deps, decryptFailure, lockLive }: CustomerCore) {
+  // A hold "until" a day lasts through that day in the shop, as the dashboard shows it.
+  const storeZone = deps.timezone ?? 'UTC';
   async function plan(tx: Queryable, row: CustomerRow): Promise<ErasurePlan> {
     const now = new Date();
     const present = PERSONAL_FIELDS.filter((f) => row[SEALED_COLUMN[f]] !== null);
-    const activeHolds = (await createPrivacyRepo(tx).listHolds(row.id)).filter((h) => !h.releasedAt && (h.until === null || h.until >= today(now)));
+    const activeHolds = (await createPrivacyRepo(tx).listHolds(row.id)).filter((h) => !h.releasedAt && (h.until === null || h.until >= localDate(now, storeZone)));
     const reasons: { reason: HoldReason; until: string | null }[] = activeHolds.map((h) => ({ reason: h.reason as HoldReason, until: h.until }));
     const sales = deps.sales ? await deps.sales().salesOfCustomer(tx, row.id) : [];
     const cutoff = new Date(now);
@@ -185,6 +186,9 @@ export function createErasure({ database, crypto, audit, sealing, deps, decryptF
    */
   async function replayErasures(entries: ErasureJournalEntry[], ctx: AuditContext): Promise<{ applied: string[]; skipped: number }> {
     await crypto.ready();
+    // Every journalled key was destroyed by a committed erasure: refused from now on, whatever
+    // the rows below say.
+    crypto.recordShredded(entries.map((e) => e.destroyed_data_key_id));
     const applied: string[] = [];
     // One query finds the customers still on a destroyed key; usually none (a start-up check).
     const pending = new Set(await createCustomerRepo(database.db).usingDataKeys(entries.map((e) => e.destroyed_data_key_id)));
@@ -208,6 +212,7 @@ export function createErasure({ database, crypto, audit, sealing, deps, decryptF
 
   /** After commit: the journal line outside the database, then the dead key versions. */
   async function afterErasure(result: ErasureResult): Promise<void> {
+    crypto.recordShredded([result.destroyed_data_key_id]);
     if (deps.erasureJournalFile) {
       appendErasureJournal(deps.erasureJournalFile, {
         receipt_id: result.receipt_id,
@@ -255,12 +260,18 @@ export function createErasure({ database, crypto, audit, sealing, deps, decryptF
 
     /** Replays the journal file this service writes (start-up: a restored database may predate it). */
     async replayJournalFile(ctx: AuditContext) {
-      const entries = deps.erasureJournalFile ? readErasureJournalFile(deps.erasureJournalFile) : [];
+      if (!deps.erasureJournalFile) return { applied: [], skipped: 0 };
+      const entries = readErasureJournalFile(deps.erasureJournalFile);
+      // A crash between an erasure's commit and its journal line: the database has the entry.
+      const written = new Set(entries.map((e) => e.receipt_id));
+      for (const missing of (await readErasureJournal(database.db)).filter((e) => !written.has(e.receipt_id))) {
+        appendErasureJournal(deps.erasureJournalFile, missing);
+      }
       return entries.length > 0 ? replayErasures(entries, ctx) : { applied: [], skipped: 0 };
     },
 
     async addLegalHold(id: string, input: LegalHoldInput, ctx: AuditContext) {
-      if (input.until && input.until < today()) throw validationError([{ path: 'until', message: 'la fecha no puede ser pasada' }]);
+      if (input.until && input.until < localDate(new Date(), storeZone)) throw validationError([{ path: 'until', message: 'la fecha no puede ser pasada' }]);
       return database.transaction(async (tx) => {
         await lockLive(tx, id, true);
         const hold = await createPrivacyRepo(tx).insertHold({

@@ -31,6 +31,8 @@ export interface CustomerDeps {
   sales?: () => Pick<StockService, 'salesOfCustomer'>;
   /** Where each erasure is also journalled outside the database, for restores (erasure-journal.ts). */
   erasureJournalFile?: string;
+  /** The store's time zone (IANA): a legal hold's `until` day is a day in the shop. Default UTC. */
+  timezone?: string;
 }
 
 /** What the privacy parts share with the core service. */

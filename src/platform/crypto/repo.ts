@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/types.ts';
 import { dataKeys, masterKeyVersions } from './tables.ts';
 
@@ -55,6 +55,12 @@ export function createKeyRepo(db: Queryable) {
         .from(dataKeys)
         .where(and(eq(dataKeys.subject, subject), isNull(dataKeys.destroyedAt)));
       return row;
+    },
+
+    /** Ids of every data key this database marks destroyed. */
+    async listDestroyedIds(): Promise<string[]> {
+      const rows = await db.select({ id: dataKeys.id }).from(dataKeys).where(isNotNull(dataKeys.destroyedAt));
+      return rows.map((r) => r.id);
     },
 
     async destroyDataKey(id: string): Promise<DataKeyRow | undefined> {

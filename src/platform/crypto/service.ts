@@ -15,6 +15,7 @@ import { readKeyringSource, resolveKeySource, type KeySource, type KeySourceConf
 import { createKeyringFileIfMissing } from './keyring-file.ts';
 import { hkdf, hmac, keyCheckValue, randomKey, wipe } from './primitives.ts';
 import { createKeyRepo, type MasterKeyVersionRow } from './repo.ts';
+import { dataDirShreddedKeysPath, openShreddedKeyRegister, type ShreddedKeyRegister } from './shredded-keys.ts';
 
 /** The data key whose plaintext is the root of every derived key. Never destroyed. */
 export const DERIVATION_ROOT_SUBJECT = 'system:derivation-root';
@@ -51,8 +52,16 @@ export interface CryptoService {
   createDataKey(q: Queryable, subject: string): Promise<DataKey>;
   /** Unwraps a stored data key; DecryptError (DataKeyDestroyedError once shredded). */
   openDataKey(q: Queryable, id: string): Promise<DataKey>;
-  /** Crypto-shreds a data key; false when it was already destroyed or never existed. */
+  /**
+   * Crypto-shreds a data key in the caller's transaction; false when it was already destroyed or
+   * never existed. Once that transaction commits, call recordShredded with the id.
+   */
   destroyDataKey(q: Queryable, id: string): Promise<boolean>;
+  /**
+   * Adds committed destructions to the register beside the keyring (shredded-keys.ts), so no
+   * copy of the database made before them, restored with these keys, can open those keys again.
+   */
+  recordShredded(ids: readonly string[]): void;
   sealField(dek: DataKey, ctx: FieldContext, plaintext: string): SealedField;
   /** Throws DecryptError when the value was altered, moved, or sealed under another key. */
   openField(dek: DataKey, ctx: FieldContext, sealed: unknown): string;
@@ -64,6 +73,7 @@ interface LoadedState {
   active: number;
   root: Buffer;
   derived: Map<string, Buffer>;
+  shredded: ShreddedKeyRegister;
 }
 
 function describeVersions(rows: MasterKeyVersionRow[]): string {
@@ -163,7 +173,7 @@ async function loadRoot(database: Database, state: Pick<LoadedState, 'keys' | 'a
   throw new MasterKeyError('could not create the derivation root key');
 }
 
-async function initialize(database: Database, source: KeySource): Promise<LoadedState> {
+async function initialize(database: Database, source: KeySource, shredded: ShreddedKeyRegister): Promise<LoadedState> {
   const { keys, active } = await loadKeys(database, source);
   const inUse = await createKeyRepo(database.db).versionsInUse();
   const missing = inUse.filter((v) => !keys.has(v));
@@ -171,7 +181,9 @@ async function initialize(database: Database, source: KeySource): Promise<Loaded
     throw new MasterKeyError(`data keys are wrapped with master key version ${missing.join(', ')}, which ${source.origin} does not hold; refusing to start`);
   }
   const root = await loadRoot(database, { keys, active }, source.origin);
-  return { source, keys, active, root, derived: new Map() };
+  // Repairs a crash between an erasure's commit and its register line.
+  shredded.add(await createKeyRepo(database.db).listDestroyedIds());
+  return { source, keys, active, root, derived: new Map(), shredded };
 }
 
 const PURPOSE = /^[a-z0-9][a-z0-9._:-]{0,127}$/;
@@ -187,7 +199,11 @@ export function createCryptoService(options: CryptoServiceOptions): CryptoServic
 
   const load = (): Promise<LoadedState> => {
     if (state) return Promise.resolve(state);
-    loading ??= initialize(database, options.source ?? resolveKeySource(options.config)).then(
+    loading ??= initialize(
+      database,
+      options.source ?? resolveKeySource(options.config),
+      openShreddedKeyRegister(dataDirShreddedKeysPath(options.config.dataDir)),
+    ).then(
       (s) => (state = s),
       (err: unknown) => {
         loading = undefined; // a later call may try again (the database may have been down)
@@ -261,6 +277,7 @@ export function createCryptoService(options: CryptoServiceOptions): CryptoServic
 
     async openDataKey(q, id) {
       const s = await load();
+      if (s.shredded.has(id)) throw new DataKeyDestroyedError();
       const row = await createKeyRepo(q).findDataKey(id);
       if (!row) throw new DecryptError('unknown data key');
       if (row.destroyedAt || !row.wrappedKey) throw new DataKeyDestroyedError();
@@ -274,6 +291,10 @@ export function createCryptoService(options: CryptoServiceOptions): CryptoServic
       const row = await createKeyRepo(q).findDataKey(id);
       if (!row || row.subject.startsWith('system:')) return false;
       return Boolean(await createKeyRepo(q).destroyDataKey(id));
+    },
+
+    recordShredded(ids) {
+      loaded().shredded.add(ids);
     },
 
     sealField,

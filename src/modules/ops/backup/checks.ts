@@ -11,6 +11,7 @@ import { CHECKPOINT_DIR_NAME, createCheckpointStore, type CheckpointStore } from
 import { sealPending } from '../../../platform/audit/sealer.ts';
 import { verifyChain } from '../../../platform/audit/verifier.ts';
 import { createCryptoService, type CryptoService } from '../../../platform/crypto/service.ts';
+import { dataDirShreddedKeysPath, mergeShreddedKeys, SHREDDED_KEYS_FILE_NAME } from '../../../platform/crypto/shredded-keys.ts';
 import type { KeySource } from '../../../platform/crypto/key-source.ts';
 import { createServices } from '../../../services.ts';
 import { replayErasureJournal } from '../../customers/erasure-replay.ts';
@@ -59,6 +60,15 @@ export async function loadCrypto(database: Database, config: Config, keySource?:
   const crypto = createCryptoService({ config, database, ...(keySource ? { source: keySource } : {}) });
   await crypto.ready();
   return crypto;
+}
+
+/**
+ * Takes in the register of shredded keys found beside a backup file (the backup copy directory
+ * keeps one): after losing the data directory, an older backup restored on a new one must still
+ * not open the keys of people erased since it was taken. Returns how many ids were new here.
+ */
+export function adoptShreddedKeysBeside(backupFile: string, dataDir: string): number {
+  return mergeShreddedKeys(path.join(path.dirname(path.resolve(backupFile)), SHREDDED_KEYS_FILE_NAME), dataDirShreddedKeysPath(dataDir));
 }
 
 /**

@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { Config } from '../../../config.ts';
 import { queryRows, type Database } from '../../../platform/db/types.ts';
 import type { AuditContext, AuditWriter } from '../../../platform/audit/writer.ts';
+import { dataDirShreddedKeysPath, mergeShreddedKeys, SHREDDED_KEYS_FILE_NAME } from '../../../platform/crypto/shredded-keys.ts';
 import { BackupError, FILE_SUFFIX, type BackupManifest } from './format.ts';
 import { backupKeysFromConfig } from './keys.ts';
 import { peekManifest, scanBackup } from './reader.ts';
@@ -101,6 +102,9 @@ export function createBackupService({ database, config, audit }: BackupServiceDe
     try {
       const result = await createBackup({ database, dataDir: config.dataDir, keys: backupKeysFromConfig(config), ...(options.out ? { out: options.out } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
       const copy = config.backup.copyDir ? await copyAndVerify(result.file, config.backup.copyDir, config) : null;
+      // The register of shredded keys travels with the copies: restoring an older backup after
+      // losing this data directory must still not open the keys of people erased since.
+      if (config.backup.copyDir) mergeShreddedKeys(dataDirShreddedKeysPath(config.dataDir), path.join(config.backup.copyDir, SHREDDED_KEYS_FILE_NAME));
       const m = result.manifest;
       await audit.record(database.db, ctx, {
         action: BACKUP_ACTION,

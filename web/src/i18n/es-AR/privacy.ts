@@ -243,7 +243,43 @@ export const privacy = {
 
   actors: { user: 'usuario', api_key: 'clave API', system: 'sistema' } as Record<string, string>,
 
+  /** The "Retenciones legales" section of a person's file. */
+  holds: {
+    heading: 'Retenciones legales',
+    explain:
+      'Mientras una retención esté vigente, un borrado conserva los datos que la obligación exige (la confirmación del borrado dice cuáles) hasta la fecha indicada o hasta que se libere.',
+    listLabel: 'Retenciones vigentes',
+    none: 'No tiene retenciones vigentes.',
+    reasons: { open_debt: 'Deuda pendiente', fiscal: 'Retención fiscal', litigation: 'Litigio' } as Record<string, string>,
+    /** What each reason keeps (docs/api.md "Legal holds"); the erasure preview is the final word. */
+    keeps: {
+      open_debt: 'Conserva nombre, documento, teléfono y domicilio.',
+      fiscal: 'Conserva nombre y documento.',
+      litigation: 'Conserva todos los datos personales.',
+    } as Record<string, string>,
+    since: (when: string) => `Desde el ${when}`,
+    until: (day: string) => `hasta el ${day}`,
+    untilReleased: 'hasta que se libere',
+    note: (text: string) => `Nota: ${text}`,
+    by: (who: string) => `Registró: ${who}.`,
+    add: 'Agregar una retención…',
+    formTitle: 'Nueva retención legal',
+    reason: 'Motivo',
+    untilField: 'Vigente hasta (opcional)',
+    untilHint: 'Vacío: hasta que se libere a mano.',
+    noteField: 'Nota (opcional)',
+    noteHint: 'Por ejemplo, el número de expediente o de factura. Se borra al liberar la retención.',
+    submit: 'Agregar retención',
+    saving: 'Agregando…',
+    added: (reason: string) => `Retención agregada: ${reason}.`,
+    release: 'Liberar',
+    releaseFor: (reason: string, since: string) => `Liberar la retención «${reason}» del ${since}`,
+    releasing: 'Liberando…',
+    released: (reason: string) => `Retención liberada: ${reason}.`,
+  },
+
   errors: {
+    'customer.legal_hold_not_found': 'Esa retención ya no existe o ya fue liberada; la lista se actualizó.',
     'customer.not_found': 'La persona no existe.',
     'customer.erased': 'Los datos personales de esta persona fueron eliminados.',
     'privacy.breach_not_found': 'El incidente no existe.',

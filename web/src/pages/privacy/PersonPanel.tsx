@@ -1,6 +1,7 @@
-// One person's file: the record (an audited, decrypting read, never cached after leaving),
-// consent with its history (giving and withdrawing are the same one click), the restriction
-// toggle, the export and the erasure. An erased person reads as erased.
+// One person's file: the record (an audited, decrypting read, never cached after leaving), the
+// legal holds that limit an erasure, consent with its history (giving and withdrawing are the
+// same one click), the restriction toggle, the export and the erasure. An erased person reads
+// as erased.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, api } from '../../api/client.ts';
@@ -11,6 +12,7 @@ import { t } from '../../i18n/index.ts';
 import { date, dateTime } from '../../lib/format.ts';
 import { EraseCard, ErasureResult } from './EraseCard.tsx';
 import { ExportCard } from './ExportCard.tsx';
+import { LegalHoldsSection } from './LegalHoldsSection.tsx';
 import {
   CONSENT_SOURCES,
   PERSONAL_FIELDS,
@@ -49,22 +51,25 @@ export function PersonPanel({ hit, onClose }: { hit: PersonHit; onClose: () => v
       </header>
       <p className="muted small">{s.person.readAudited}</p>
       <div className="person-grid">
-        <section aria-labelledby="privacy-record-heading">
-          <h3 id="privacy-record-heading">{s.person.record}</h3>
-          {record.isPending && <Loading rows={4} />}
-          {erased && (
-            <p className="notice warn erased-note" role="status">
-              {erasure ? s.person.erased(dateTime(erasure.erased_at), erasure.pseudonym) : s.person.erasedNoDate}
-            </p>
-          )}
-          {erasure && <ErasureResult result={erasure} />}
-          {record.error && !erased && (
-            <p className="form-error" role="alert">
-              {privacyErrorMessage(record.error)}
-            </p>
-          )}
-          {record.data && !erased && <RecordSection customer={record.data} />}
-        </section>
+        <div className="record-column">
+          <section aria-labelledby="privacy-record-heading">
+            <h3 id="privacy-record-heading">{s.person.record}</h3>
+            {record.isPending && <Loading rows={4} />}
+            {erased && (
+              <p className="notice warn erased-note" role="status">
+                {erasure ? s.person.erased(dateTime(erasure.erased_at), erasure.pseudonym) : s.person.erasedNoDate}
+              </p>
+            )}
+            {erasure && <ErasureResult result={erasure} />}
+            {record.error && !erased && (
+              <p className="form-error" role="alert">
+                {privacyErrorMessage(record.error)}
+              </p>
+            )}
+            {record.data && !erased && <RecordSection customer={record.data} />}
+          </section>
+          {!erased && record.data && <LegalHoldsSection id={hit.id} />}
+        </div>
         {!erased && record.data && <ConsentSection id={hit.id} />}
       </div>
       <div className="person-actions">

@@ -12,6 +12,7 @@ export { maskName, shortRef } from '../customers/model.ts';
 export const PERSONAL_FIELDS = ['name', 'doc_type', 'doc_number', 'email', 'phone', 'address'] as const;
 export const CONSENT_SOURCES = ['mostrador', 'web', 'telefono', 'email', 'whatsapp', 'papel'] as const;
 export const RESTRICTION_REASONS = ['objection', 'accuracy_contested', 'unlawful_processing', 'legal_claims', 'other'] as const;
+export const HOLD_REASONS = ['open_debt', 'fiscal', 'litigation'] as const;
 export const DATA_CLASS_KEYS = [
   'customer_identity',
   'customer_preferences',
@@ -70,8 +71,12 @@ export interface LegalHold {
   id: string;
   reason: string;
   note: string | null;
+  /** YYYY-MM-DD; null: until released. */
   until: string | null;
+  created_at: string;
+  created_by: string;
   released_at: string | null;
+  released_by: string | null;
 }
 
 export interface ErasurePreview {
@@ -165,6 +170,7 @@ export interface AlertSummary {
 export const privacyKeys = {
   consent: (id: string) => ['privacy', 'consent', id] as const,
   record: (id: string) => ['privacy', 'record', id] as const,
+  holds: (id: string) => ['privacy', 'holds', id] as const,
   retention: ['privacy', 'retention'] as const,
   breaches: ['privacy', 'breaches'] as const,
   alerts: ['privacy', 'open-alerts'] as const,
