@@ -203,11 +203,15 @@ describeE2EEach('facturas (browser)', (engine) => {
     }
   });
 
-  it('a clerk uploads a photo with the QR and sees the header, but cannot edit or confirm', async () => {
+  it('a clerk takes a photo with the phone camera and sees the header from its QR, but cannot edit or confirm', async () => {
     const { page, context, cspViolations, consoleErrors } = await newPage(browser, dash, { role: 'clerk', width: 390, path: '/facturas' });
     try {
       await page.getByRole('heading', { level: 1, name: 'Facturas' }).waitFor();
-      await uploadFile(page, 'foto.png', 'image/png', png);
+      // On a phone this input opens the rear camera (capture="environment") instead of the file picker.
+      const camera = page.getByLabel('Foto de la factura con la cámara');
+      expect(await camera.getAttribute('capture')).toBe('environment');
+      expect(await camera.getAttribute('accept')).toContain('image/*');
+      await camera.setInputFiles({ name: 'foto.png', mimeType: 'image/png', buffer: png });
       await page.getByRole('heading', { level: 1, name: 'Factura A 00003-00005678' }).waitFor({ timeout: 20_000 });
       const facts = norm(await page.locator('.header-facts').textContent());
       expect(facts).toContain(SUPPLIER_CUIT);
