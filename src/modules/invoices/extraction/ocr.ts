@@ -4,7 +4,8 @@
 // `cacheMethod: 'none'` it neither reads nor writes a cache. Engines start on the first OCR (the
 // model takes ~1 s to load), at most `concurrency` run at once, and a recognition that outlives
 // `timeoutMs` (queueing included) is cut off: its worker thread is terminated (tesseract cannot
-// be interrupted otherwise) and a fresh one is started for the next page.
+// be interrupted otherwise) and a fresh one is started for the next page. A page that is noise
+// (a corrupted file, noise.ts) is not given to tesseract at all: it comes back `unreadable`.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -189,6 +190,8 @@ export function createTesseractOcr(options: TesseractOcrOptions): TesseractOcrEn
           (async () => {
             const prepared = await preprocessForOcr(image);
             if (timedOut) throw new OcrTimeoutError('OCR timed out');
+            // Noise, not a page (noise.ts): tesseract would spend up to the whole time limit on it.
+            if (prepared.noise) return null;
             mine.worker ??= start();
             const worker = await mine.worker.catch(async (err: unknown) => {
               // A failed start is not kept for the next page.
@@ -202,7 +205,7 @@ export function createTesseractOcr(options: TesseractOcrOptions): TesseractOcrEn
           })(),
           timeout,
         ]);
-        const lines = linesOfPage(page);
+        const lines: OcrResult = page ? linesOfPage(page) : { lines: [], confidence: 0, unreadable: true };
         outcome = 'ok';
         return lines;
       } catch (err) {

@@ -1,7 +1,8 @@
 // The extraction pipeline: (a) the AFIP/ARCA QR, from the image or the PDF's embedded images;
 // (b) the PDF text layer; (c) OCR of photos and of scanned PDFs' page images through the OcrEngine
-// seam (tesseract.js, ./ocr.ts; without an engine they get a `text.missing` warning). Nothing here throws for a bad file: every failure becomes
-// a warning and the draft is made from whatever was read.
+// seam (tesseract.js, ./ocr.ts; without an engine they get a `text.missing` warning; an image
+// that decodes to noise gets `file.unreadable`, quickly). Nothing here throws for a bad file:
+// every failure becomes a warning and the draft is made from whatever was read.
 import { parseAfipQr, type AfipQr } from '../afip-qr.ts';
 import { parseInvoiceText, type ParsedText } from '../text-parser.ts';
 import type { Warning } from '../checks.ts';
@@ -24,6 +25,8 @@ export interface OcrResult {
   lines: OcrLine[];
   /** The page's mean confidence (0–1). */
   confidence: number;
+  /** The image was noise, not a page (a corrupted file, noise.ts): not read, no lines. */
+  unreadable?: boolean;
 }
 
 /**
@@ -79,11 +82,13 @@ function firstQr(texts: string[], problems: Warning[]): AfipQr | null {
 async function ocrInto(result: Extraction, pages: (Buffer | RawImage)[], ocr: OcrEngine, type: 'png' | 'jpeg' = 'png'): Promise<void> {
   try {
     const read: OcrResult = { lines: [], confidence: 0 };
+    let unreadable = 0;
     for (const page of pages) {
       const image = Buffer.isBuffer(page)
         ? page
         : await sharp(page.data, { raw: { width: page.width, height: page.height, channels: 4 } }).png({ compressionLevel: 1 }).toBuffer();
       const one = await ocr.recognize(image, Buffer.isBuffer(page) ? type : 'png');
+      if (one.unreadable) unreadable += 1;
       read.lines.push(...one.lines);
       read.confidence += one.confidence / pages.length;
     }
@@ -91,7 +96,15 @@ async function ocrInto(result: Extraction, pages: (Buffer | RawImage)[], ocr: Oc
     result.textSource = 'ocr';
     result.textScale = 1;
     result.sources.ocr = result.text !== null;
-    if (!result.text) result.problems.push({ code: 'text.missing', message: 'No se encontró texto legible en la imagen: complete los datos a mano.', path: null });
+    if (unreadable > 0) {
+      // Said apart from text.missing (a page without text): here the image itself is damaged.
+      const all = unreadable === pages.length;
+      const what = pages.length === 1 ? 'La imagen es' : all ? 'Las páginas escaneadas son' : 'Algunas páginas escaneadas son';
+      const then = all ? 'cargue los datos a mano' : 'complete a mano lo que falte';
+      result.problems.push({ code: 'file.unreadable', message: `${what} solo ruido, sin texto legible (el archivo parece dañado); ${then}.`, path: null });
+    } else if (!result.text) {
+      result.problems.push({ code: 'text.missing', message: 'No se encontró texto legible en la imagen: complete los datos a mano.', path: null });
+    }
   } catch (err) {
     if (err instanceof OcrTimeoutError) throw err;
     result.problems.push({ code: 'ocr.failed', message: 'No se pudo leer el texto de la imagen; complete los datos a mano.', path: null });

@@ -5,6 +5,7 @@
 // the text rows up), coarse then fine, and the page rotated back.
 import sharp from 'sharp';
 import { MAX_INPUT_PIXELS } from './image.ts';
+import { looksLikeNoise, pageTexture, type PageTexture } from './noise.ts';
 
 /** Longest side OCR gets: ~200 dpi for A4, plenty for 8-pt print. */
 const TARGET_LONGEST = 2400;
@@ -19,6 +20,10 @@ export interface PreprocessedPage {
   height: number;
   /** The skew found and corrected, in degrees (positive = the page was rotated clockwise). */
   skew: number;
+  /** The levelled page's texture (noise.ts): whether it is noise rather than text. */
+  texture: PageTexture;
+  /** Noise or speckle, not a page (a corrupted file): not worth reading. */
+  noise: boolean;
 }
 
 /** Sharpness of the horizontal projection at `angle` (radians): the sum of squared row-to-row differences. */
@@ -146,11 +151,14 @@ export async function preprocessForOcr(bytes: Buffer): Promise<PreprocessedPage>
     flat[i] = Math.min(255, Math.round((gray.data[i]! * 255) / p));
   }
 
+  // Noise (a corrupted file) is not worth straightening: the caller will not read it.
+  const texture = pageTexture(flat, width, height);
+  const noise = looksLikeNoise(texture);
   let page = raw1(flat, width, height);
-  if (Math.abs(skew) >= MIN_DESKEW_DEGREES) {
+  if (Math.abs(skew) >= MIN_DESKEW_DEGREES && !noise) {
     // Rotating by −skew puts the rows back level; the corners are filled white.
     page = sharp(await page.grayscale().png({ compressionLevel: 1 }).toBuffer()).rotate(-skew, { background: '#ffffff' });
   }
   const out = await page.toColourspace('b-w').png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true });
-  return { png: out.data, width: out.info.width, height: out.info.height, skew };
+  return { png: out.data, width: out.info.width, height: out.info.height, skew: noise ? 0 : skew, texture, noise };
 }
