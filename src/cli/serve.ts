@@ -14,8 +14,42 @@ import { startPricingJobs } from '../modules/pricing/jobs.ts';
 import { startRetentionJobs } from '../modules/privacy/jobs.ts';
 import { startBackupJobs } from '../modules/ops/backup/jobs.ts';
 import { createAuditWriter, SYSTEM_CONTEXT } from '../platform/audit/writer.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../platform/db/types.ts';
+import type { Logger } from '../platform/observability/logger.ts';
+import type { Services } from '../services.ts';
 import { configOrExit } from './context.ts';
 import { fail } from './output.ts';
+
+export interface ServeJobDeps {
+  config: Config;
+  database: Database;
+  logger: Logger;
+}
+
+/**
+ * Every scheduled job the server runs, started; each is stopped at shutdown. A function of its own
+ * so a test can prove the jobs run (test/integration/serve-jobs.test.ts); `firstDelayMs` (tests
+ * only) shortens the wait before the first round of the jobs that accept one.
+ */
+export function startServeJobs(services: Services, deps: ServeJobDeps, timing: { firstDelayMs?: number } = {}): { stop(): void }[] {
+  const { config, database, logger } = deps;
+  const first = timing.firstDelayMs === undefined ? {} : { firstDelayMs: timing.firstDelayMs };
+  return [
+    startJob({ name: 'maintenance.hourly', everyMs: 60 * 60_000, database, logger, ...first }, async () => {
+      const idempotencyRecords = await services.idempotency.purgeExpired();
+      const { sessions } = await services.sessions.purgeExpired();
+      // The embedded engine has no autovacuum; keep the planner's statistics fresh.
+      await analyzeEmbedded(database);
+      return { idempotency_records_removed: idempotencyRecords, sessions_removed: sessions };
+    }),
+    startAuditJobs(services.auditTrail, { database, logger }),
+    startForecastJobs(services.forecast, { database, logger, everyMs: config.forecast.refreshSeconds * 1000, ...first }),
+    startPricingJobs(services.pricing, { database, logger, schedule: config.pricing.autoReprice, ...first }),
+    startRetentionJobs(services.privacy.retention, { database, logger, intervalHours: config.privacy.retention.intervalHours }),
+    startBackupJobs(services.backups, { database, logger, schedule: config.backup.schedule, timezone: config.timezone, ...first }),
+  ];
+}
 
 export async function serve(): Promise<void> {
   const config = configOrExit();
@@ -53,20 +87,7 @@ export async function serve(): Promise<void> {
     logger.warn({ file: access.file }, 'no admin API key existed: a new one was written to this file (mode 0600)');
   }
 
-  const jobs = [
-    startJob({ name: 'maintenance.hourly', everyMs: 60 * 60_000, database, logger }, async () => {
-      const idempotencyRecords = await services.idempotency.purgeExpired();
-      const { sessions } = await services.sessions.purgeExpired();
-      // The embedded engine has no autovacuum; keep the planner's statistics fresh.
-      await analyzeEmbedded(database);
-      return { idempotency_records_removed: idempotencyRecords, sessions_removed: sessions };
-    }),
-    startAuditJobs(services.auditTrail, { database, logger }),
-    startForecastJobs(services.forecast, { database, logger, everyMs: config.forecast.refreshSeconds * 1000 }),
-    startPricingJobs(services.pricing, { database, logger, schedule: config.pricing.autoReprice }),
-    startRetentionJobs(services.privacy.retention, { database, logger, intervalHours: config.privacy.retention.intervalHours }),
-    startBackupJobs(services.backups, { database, logger, schedule: config.backup.schedule, timezone: config.timezone }),
-  ];
+  const jobs = startServeJobs(services, { config, database, logger });
 
   let closing = false;
   const shutdown = async (signal: string) => {

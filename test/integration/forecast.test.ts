@@ -5,10 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
 import { localDate, zonedInstant } from '../../src/platform/time/zone.ts';
-import { testEngines } from '../helpers/engines.ts';
+import { onlyOn, testEngines } from '../helpers/engines.ts';
+import { runWithSessionLock } from '../../src/platform/jobs/scheduler.ts';
 import { createProduct, move, unique, validCuit } from '../helpers/fixtures.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { createForecastService } from '../../src/modules/forecast/service.ts';
+import { createForecastService, FORECAST_REFRESH_JOB } from '../../src/modules/forecast/service.ts';
+import { createForecastPool, type ForecastPool } from '../../src/modules/forecast/pool.ts';
 
 interface Point {
   date: string;
@@ -34,6 +36,7 @@ interface ReorderItem {
   suggested_qty: string;
   model: string;
   adjusted_min: string;
+  history_through: string;
 }
 
 const TZ = 'America/Argentina/Buenos_Aires';
@@ -95,7 +98,7 @@ describe.each(testEngines())('demand forecasting on %s', (engine) => {
     return res.json();
   }
 
-  async function reorder(query = ''): Promise<{ date: string; items: ReorderItem[] }> {
+  async function reorder(query = ''): Promise<{ date: string; items: ReorderItem[]; stale_forecasts: number }> {
     const res = await t.call('GET', `/api/v1/forecast/reorder${query}`);
     expect(res.statusCode, res.body).toBe(200);
     return res.json();
@@ -205,7 +208,9 @@ describe.each(testEngines())('demand forecasting on %s', (engine) => {
       suggested_qty: '80',
       below_reorder_point: true,
       model: 'ses',
+      history_through: dayOffset(-1),
     });
+    expect(list.stale_forecasts).toBe(0);
   });
 
   it('never puts the reorder point below the seasonal minimum, and omits products with enough stock', async () => {
@@ -281,5 +286,111 @@ describe.each(testEngines())('demand forecasting on %s', (engine) => {
       expect((await t.call('GET', `/api/v1/products/${p.id}/forecast?days=2`, { key })).statusCode).toBe(200);
       expect((await t.call('GET', '/api/v1/forecast/reorder?limit=1', { key })).statusCode).toBe(200);
     }
+  });
+
+  it('answers the first reorder call of a new store day from the cache and recomputes in the background', async () => {
+    // A store whose forecasts were computed yesterday: at today's first call every one of them is
+    // stale. The call must not wait for the whole-store recompute (seconds for 2,000 products):
+    // the pool below holds any non-urgent computation until released, so a call that waited for
+    // it would never return.
+    const inline = createForecastPool({ size: 0 });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let gated = false;
+    const gatedPool: ForecastPool = {
+      size: 0,
+      async run(jobs, options, run) {
+        if (gated && !run?.urgent) await gate;
+        return inline.run(jobs, options, run);
+      },
+      close: () => inline.close(),
+    };
+    let now = new Date(Date.now() - 86_400_000);
+    const { catalog, critical, stockDemand } = t.services;
+    const service = createForecastService(t.db.database, {
+      catalog,
+      critical,
+      demand: stockDemand,
+      timezone: TZ,
+      config: t.config.forecast,
+      pool: gatedPool,
+      clock: () => now,
+      markMarginMs: 0,
+    });
+    const created = await t.call('POST', '/api/v1/suppliers', { body: { name: 'Distribuidora Sur', cuit: validCuit(902), lead_time_days: 3 } });
+    const supplier = created.json().id as string;
+    const p = await steadySeller({ supplier_id: supplier }, 60, () => 10, 20);
+    const yesterday = await service.reorder({ supplierId: supplier });
+    expect(yesterday.date).toBe(dayOffset(-1));
+    expect(yesterday.items.find((i) => i.product_id === p.id)).toMatchObject({ history_through: dayOffset(-2), daily_demand: '10.000' });
+
+    // The day changes. (The app's own service may still be finishing a round started by an earlier
+    // test: it holds the refresh lock on PostgreSQL, and this service would then leave the work to it.)
+    await t.services.forecast.idle();
+    gated = true;
+    now = new Date();
+    const first = await service.reorder({ supplierId: supplier });
+    expect(first.date).toBe(dayOffset(0));
+    expect(first.staleForecasts).toBe(1);
+    expect(first.items.find((i) => i.product_id === p.id)).toMatchObject({ history_through: dayOffset(-2), daily_demand: '10.000', reorder_point: '30', suggested_qty: '80' });
+    // The recompute was started and is still held by the pool: the answer did not wait for it.
+    const idle = service.idle().then(() => 'idle');
+    expect(await Promise.race([idle, new Promise((resolve) => setTimeout(() => resolve('refreshing'), 100))])).toBe('refreshing');
+
+    // A product with no cached forecast at all is still computed in the call, ahead of the refresh.
+    const fresh = await steadySeller({ supplier_id: supplier }, 30, () => 4, 3);
+    const second = await service.reorder({ supplierId: supplier });
+    expect(second.items.find((i) => i.product_id === fresh.id)).toMatchObject({ history_through: dayOffset(-1), daily_demand: '4.000' });
+    expect(second.staleForecasts).toBe(1);
+
+    release();
+    expect(await idle).toBe('idle');
+    const after = await service.reorder({ supplierId: supplier });
+    expect(after.staleForecasts).toBe(0);
+    expect(after.items.find((i) => i.product_id === p.id)).toMatchObject({ history_through: dayOffset(-1), daily_demand: '10.000' });
+    await service.close();
+  });
+
+  onlyOn(engine, 'pg')('leaves the new day\'s refresh to the instance that holds the refresh lock', async () => {
+    // Two instances on one PostgreSQL: the other one (holding the scheduler's lock) is computing,
+    // so this one serves yesterday's forecasts and does not recompute the store a second time.
+    let now = new Date(Date.now() - 86_400_000);
+    const { catalog, critical, stockDemand } = t.services;
+    const service = createForecastService(t.db.database, {
+      catalog,
+      critical,
+      demand: stockDemand,
+      timezone: TZ,
+      config: { ...t.config.forecast, workers: 0 },
+      clock: () => now,
+      markMarginMs: 0,
+    });
+    const created = await t.call('POST', '/api/v1/suppliers', { body: { name: 'Distribuidora Oeste', cuit: validCuit(903), lead_time_days: 2 } });
+    const supplier = created.json().id as string;
+    await steadySeller({ supplier_id: supplier }, 30, () => 6, 10);
+    expect((await service.reorder({ supplierId: supplier })).staleForecasts).toBe(0);
+    await t.services.forecast.idle();
+
+    let unlock: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (unlock = resolve));
+    let locked: () => void = () => undefined;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const otherInstance = runWithSessionLock(t.db.database, FORECAST_REFRESH_JOB, async () => {
+      locked();
+      await held;
+    });
+    await lockTaken;
+    now = new Date();
+    expect((await service.reorder({ supplierId: supplier })).staleForecasts).toBe(1);
+    await service.idle();
+    expect((await service.reorder({ supplierId: supplier })).staleForecasts).toBe(1);
+
+    unlock();
+    await otherInstance;
+    await service.idle();
+    await service.reorder({ supplierId: supplier });
+    await service.idle();
+    expect((await service.reorder({ supplierId: supplier })).staleForecasts).toBe(0);
+    await service.close();
   });
 });

@@ -4,11 +4,19 @@
 import { startJob } from '../../platform/jobs/scheduler.ts';
 import type { Database } from '../../platform/db/types.ts';
 import type { Logger } from '../../platform/observability/logger.ts';
-import type { ForecastService } from './service.ts';
+import { FORECAST_REFRESH_JOB, type ForecastService } from './service.ts';
 
-export function startForecastJobs(forecast: ForecastService, options: { database: Database; logger: Logger; everyMs: number }): { stop(): void } {
+export interface ForecastJobOptions {
+  database: Database;
+  logger: Logger;
+  everyMs: number;
+  /** Tests: the wait before the first round (15 s: after start-up's own work). */
+  firstDelayMs?: number;
+}
+
+export function startForecastJobs(forecast: ForecastService, options: ForecastJobOptions): { stop(): void } {
   // A full recompute can take tens of seconds: a session-level lock, not an open transaction.
-  return startJob({ name: 'forecast.refresh', everyMs: options.everyMs, firstDelayMs: 15_000, lock: 'session', database: options.database, logger: options.logger }, async () => {
+  return startJob({ name: FORECAST_REFRESH_JOB, everyMs: options.everyMs, firstDelayMs: options.firstDelayMs ?? 15_000, lock: 'session', database: options.database, logger: options.logger }, async () => {
     const result = await forecast.refresh();
     return result.computed > 0 ? { ...result } : undefined;
   });

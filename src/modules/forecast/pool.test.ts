@@ -27,4 +27,22 @@ describe('forecast pool', () => {
     expect(outcome).toBe('rejected: forecast pool closed');
     await expect(pool.run([{ key: 'b', values: series(100, 2) }], engine)).rejects.toThrow('closed');
   }, 30_000);
+
+  it('runs an urgent batch ahead of a whole-store run already queued', async () => {
+    const pool = createForecastPool({ size: 1, batchSize: 5 });
+    try {
+      const engine = { ...DEFAULT_ENGINE_OPTIONS, horizon: 30 };
+      const order: string[] = [];
+      const bulk = pool.run(Array.from({ length: 200 }, (_, i) => ({ key: `p${i}`, values: series(365, i) })), engine).then(() => order.push('bulk'));
+      const urgent = pool.run([{ key: 'new', values: series(365, 99) }], engine, { urgent: true }).then((r) => {
+        order.push('urgent');
+        return r;
+      });
+      expect((await urgent).get('new')?.demand.length).toBe(30);
+      await bulk;
+      expect(order).toEqual(['urgent', 'bulk']);
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
 });

@@ -19,6 +19,7 @@ interface Slot {
 
 interface Pending {
   request: WorkerRequest;
+  urgent: boolean;
   resolve: (results: NonNullable<WorkerResponse['results']>) => void;
   reject: (err: Error) => void;
 }
@@ -87,17 +88,24 @@ export function createForecastPool(options: { size: number; batchSize?: number }
     }
   }
 
-  function runBatch(items: SeriesJob[], engine: EngineOptions): Promise<NonNullable<WorkerResponse['results']>> {
+  function runBatch(items: SeriesJob[], engine: EngineOptions, urgent: boolean): Promise<NonNullable<WorkerResponse['results']>> {
     return new Promise((resolve, reject) => {
-      queue.push({ request: { id: nextId++, options: engine, items }, resolve, reject });
+      const pending: Pending = { request: { id: nextId++, options: engine, items }, urgent, resolve, reject };
+      // Urgent batches go ahead of the queued non-urgent ones, in their own order.
+      const at = urgent ? queue.findIndex((p) => !p.urgent) : -1;
+      if (at >= 0) queue.splice(at, 0, pending);
+      else queue.push(pending);
       dispatch();
     });
   }
 
   return {
     size,
-    /** Forecasts every series; batches spread over the workers. */
-    async run(jobs: SeriesJob[], engine: EngineOptions): Promise<ForecastResults> {
+    /**
+     * Forecasts every series; batches spread over the workers. `urgent` batches (a request
+     * waiting for a few products) jump the queue of a whole-store refresh running meanwhile.
+     */
+    async run(jobs: SeriesJob[], engine: EngineOptions, options: { urgent?: boolean } = {}): Promise<ForecastResults> {
       const results: ForecastResults = new Map();
       if (closed) throw new Error('forecast pool is closed');
       if (size === 0) {
@@ -107,7 +115,7 @@ export function createForecastPool(options: { size: number; batchSize?: number }
       const batches: Promise<void>[] = [];
       for (let i = 0; i < jobs.length; i += batchSize) {
         batches.push(
-          runBatch(jobs.slice(i, i + batchSize), engine).then((rows) => {
+          runBatch(jobs.slice(i, i + batchSize), engine, options.urgent ?? false).then((rows) => {
             for (const row of rows) results.set(row.key, row.forecast);
           }),
         );

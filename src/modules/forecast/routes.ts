@@ -8,6 +8,9 @@ export function forecastRoutes(app: App, { forecast }: Pick<Services, 'forecast'
   const tags = ['forecast'];
   // The worker threads end with the server.
   app.addHook('onClose', async () => forecast.close());
+  // A reorder call on stale forecasts starts a refresh it does not wait for; its failure is logged
+  // here (the scheduler's next round retries).
+  forecast.onBackgroundError((err) => app.log.error({ err, job: 'forecast.refresh' }, 'background forecast refresh failed'));
 
   app.get(
     '/forecast/reorder',
@@ -24,8 +27,8 @@ export function forecastRoutes(app: App, { forecast }: Pick<Services, 'forecast'
     },
     async (request) => {
       // Computed whole (a few thousand products at most) and served in pages, like /stock/critical.
-      const { date, items } = await forecast.reorder({ supplierId: request.query.supplier_id });
-      return { date, ...pageOfList(items, request.query.limit, request.query.cursor) };
+      const { date, items, staleForecasts } = await forecast.reorder({ supplierId: request.query.supplier_id });
+      return { date, ...pageOfList(items, request.query.limit, request.query.cursor), stale_forecasts: staleForecasts };
     },
   );
 

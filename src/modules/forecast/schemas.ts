@@ -24,12 +24,17 @@ export const reorderItem = z.object({
   suggested_qty: decimalString,
   below_reorder_point: z.boolean().meta({ description: 'El stock ya está en el punto de pedido o por debajo: pedir ahora' }),
   model: modelName,
+  history_through: z.iso.date().meta({ description: 'Último día completo de ventas del pronóstico usado: ayer, salvo mientras se recalcula' }),
 });
 
 export const reorderResponse = z.object({
   date: z.iso.date(),
   items: z.array(reorderItem),
   next_cursor: z.string().nullable(),
+  stale_forecasts: z
+    .number()
+    .int()
+    .meta({ description: 'Productos (de la tienda o del proveedor pedido) calculados con el pronóstico anterior mientras se recalcula en segundo plano; 0 = todo al día' }),
 });
 
 export const forecastQuery = z.object({ days: z.coerce.number().int().min(1).max(90).default(30) });

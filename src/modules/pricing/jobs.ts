@@ -13,6 +13,8 @@ export interface PricingJobOptions {
   logger: Logger;
   schedule: RepriceSchedule | undefined;
   checkEveryMs?: number;
+  /** Tests: the wait before the first check (30 s by default). */
+  firstDelayMs?: number;
 }
 
 export function startPricingJobs(pricing: PricingService, options: PricingJobOptions): { stop(): void } {
@@ -20,7 +22,7 @@ export function startPricingJobs(pricing: PricingService, options: PricingJobOpt
   if (!schedule) return { stop() {} };
   options.logger.info({ job: 'pricing.reprice', days: schedule.days, at: schedule.at }, 'scheduled reprice enabled');
   return startJob(
-    { name: 'pricing.reprice', everyMs: options.checkEveryMs ?? 5 * 60_000, firstDelayMs: 30_000, database: options.database, logger: options.logger },
+    { name: 'pricing.reprice', everyMs: options.checkEveryMs ?? 5 * 60_000, firstDelayMs: options.firstDelayMs ?? 30_000, database: options.database, logger: options.logger },
     async () => pricing.runScheduled(schedule),
   );
 }

@@ -14,7 +14,6 @@ import { HOLD_REASONS, actorLabel, privacyErrorMessage, privacyKeys, type Erasur
 const s = t.privacy.holds;
 const reasonLabel = (reason: string) => s.reasons[reason] ?? reason;
 
-
 /** In force: not released, and its `until` day (if any) not yet past, as the API counts it. */
 const inForce = (h: LegalHold, today: string) => h.released_at === null && (h.until === null || h.until >= today);
 
