@@ -1,12 +1,13 @@
-// Runs in a worker thread (see runner.ts): the pure-JavaScript, CPU-bound and hostile-input-facing
-// part of extraction: PDF parsing (pdf.js through unpdf) and QR decoding (jsQR). A malformed,
-// huge or looping file can only exhaust this thread, which the parent terminates on a timeout
-// or when it runs out of its memory limit; the server's event loop never waits on it.
+// Runs in a worker thread (see runner.ts): the CPU-bound and hostile-input-facing part of
+// extraction: PDF parsing (pdf.js through unpdf) and QR decoding (jsQR, then ZXing-C++ as WASM
+// for what jsQR misses: qr-decode.ts). A malformed, huge or looping file can only exhaust this
+// thread, which the parent terminates on a timeout or when it runs out of its memory limit; the
+// server's event loop never waits on it.
 import { parentPort } from 'node:worker_threads';
-import * as jsqrModule from 'jsqr';
 import { getDocumentProxy, getResolvedPDFJS } from 'unpdf';
 import type { WorkerJob, WorkerReply, RawImage } from './jobs.ts';
-import { stripControl } from '../afip-qr.ts';
+import { parseAfipQr, stripControl } from '../afip-qr.ts';
+import { decodeQrTexts, scanQrJs } from './qr-decode.ts';
 
 // pdf.js 5 uses ArrayBuffer.prototype.transferToFixedLength (ES2024, Node ≥ 21) when it
 // serializes font data; Node 20 lacks it. Defined here, inside this worker only, with the
@@ -25,12 +26,6 @@ if (typeof proto.transferToFixedLength !== 'function') {
   });
 }
 
-// jsqr is CommonJS: its function is the module's default export at run time, while its typings
-// describe an ES module with a default; this reads it either way.
-type JsQr = (data: Uint8ClampedArray, width: number, height: number, options?: { inversionAttempts?: 'attemptBoth' }) => { data: string } | null;
-const jsqrDefault = (jsqrModule as unknown as { default: JsQr & { default?: JsQr } }).default;
-const jsQR: JsQr = jsqrDefault.default ?? jsqrDefault;
-
 const MAX_PAGES = 10;
 const MAX_IMAGES_PER_PAGE = 20;
 /** Embedded images larger than this are skipped (pdf.js does not even decode them). */
@@ -38,13 +33,6 @@ const MAX_IMAGE_PIXELS = 25_000_000;
 /** A scanned page's image for OCR: at least ~0.3 megapixels (a page at ~60 dpi); 3 pages at most. */
 const MIN_SCAN_PIXELS = 300_000;
 const MAX_SCAN_PAGES = 3;
-
-function scanQr(image: RawImage): string | null {
-  const result = jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength), image.width, image.height, {
-    inversionAttempts: 'attemptBoth',
-  });
-  return result?.data ?? null;
-}
 
 /** pdf.js image data (1-bit packed gray, RGB or RGBA) → RGBA for jsQR. */
 function toRgba(img: { width: number; height: number; kind?: number; data: Uint8Array | Uint8ClampedArray }): RawImage | null {
@@ -167,7 +155,7 @@ async function readPdf(bytes: Uint8Array): Promise<WorkerReply> {
         }
         seen += 1;
         const rgba = image && typeof image === 'object' && 'data' in image ? toRgba(image as Parameters<typeof toRgba>[0]) : null;
-        const text = rgba ? scanQr(rgba) : null;
+        const text = rgba ? scanQrJs(rgba) : null;
         if (text && !qrTexts.includes(text)) qrTexts.push(text);
         // A page without text is a scan: its largest image is the page, kept for OCR.
         if (!hasText && rgba && rgba.width * rgba.height >= MIN_SCAN_PIXELS && (!scan || rgba.width * rgba.height > scan.width * scan.height)) scan = rgba;
@@ -186,12 +174,7 @@ async function readPdf(bytes: Uint8Array): Promise<WorkerReply> {
 
 async function handle(job: WorkerJob): Promise<WorkerReply> {
   if (job.kind === 'pdf') return readPdf(job.bytes);
-  const qrTexts: string[] = [];
-  for (const image of job.images) {
-    const text = scanQr(image);
-    if (text && !qrTexts.includes(text)) qrTexts.push(text);
-    if (qrTexts.length > 0) break;
-  }
+  const qrTexts = await decodeQrTexts(job.images, (text) => parseAfipQr(text).ok);
   return { ok: true, pages: [], qrTexts, pageCount: 0, partial: false };
 }
 
