@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onlyOn, testEngines } from '../helpers/engines.ts';
 import { multipartBody } from '../helpers/invoice-fixtures.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { createRng } from '../../src/modules/ops/demo/rng.ts';
 
 const DIR = path.resolve(import.meta.dirname, '../fixtures/invoices');
 const SAMPLE_PDF = fs.readFileSync(path.join(DIR, 'f001-A.pdf'));
@@ -30,15 +31,10 @@ const PDF_MUTANTS = 16;
 const PHOTO_MUTANTS = 8;
 const SHORT_OCR_TIMEOUT = '1.5';
 
-/** mulberry32 */
+/** The demo seeder's seeded generator, as a function: the same seed gives the same bytes every run. */
 function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = createRng(seed);
+  return () => r.next();
 }
 
 const KINDS = ['flip', 'insert', 'delete', 'truncate', 'swap', 'duplicate'] as const;

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Queryable } from '../../platform/db/types.ts';
+import { appendDurably } from '../../platform/fs/durable.ts';
 import { createPrivacyRepo } from './privacy-repo.ts';
 import type { HoldReason } from './privacy-schemas.ts';
 import type { PersonalField } from './sealing.ts';
@@ -29,14 +30,7 @@ export function erasureJournalPath(dataDir: string): string {
 
 /** Appends one entry, on disk when this returns (mode 0600 file, created with its directory when missing). */
 export function appendErasureJournal(file: string, entry: ErasureJournalEntry): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const fd = fs.openSync(file, 'a', 0o600);
-  try {
-    fs.writeSync(fd, `${JSON.stringify(entry)}\n`);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  appendDurably(file, `${JSON.stringify(entry)}\n`);
 }
 
 function isEntry(value: unknown): value is ErasureJournalEntry {

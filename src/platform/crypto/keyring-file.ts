@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fsyncDir } from '../fs/durable.ts';
 import { MasterKeyError } from './errors.ts';
 import { parseBase64Key, randomKey } from './primitives.ts';
 
@@ -107,19 +108,6 @@ function writePrivate(file: string, content: string): void {
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
-  }
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Some file systems refuse fsync on directories; the rename itself is still atomic.
   }
 }
 

@@ -11,6 +11,7 @@
 // marks destroyed. Ids only: nothing here says whose key it was.
 import fs from 'node:fs';
 import path from 'node:path';
+import { appendDurably } from '../fs/durable.ts';
 
 export const SHREDDED_KEYS_FILE_NAME = 'shredded-data-keys.jsonl';
 
@@ -80,16 +81,7 @@ export function openShreddedKeyRegister(file: string): ShreddedKeyRegister {
       refresh();
       const fresh = [...new Set(newIds.map((id) => id.toLowerCase()))].filter((id) => !ids.has(id));
       if (fresh.length === 0) return 0;
-      const created = !fs.existsSync(file);
-      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-      const fd = fs.openSync(file, 'a', 0o600);
-      try {
-        fs.writeSync(fd, fresh.map((id) => `${JSON.stringify({ id, at: at.toISOString() })}\n`).join(''));
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-      if (created) fsyncDir(path.dirname(file));
+      appendDurably(file, fresh.map((id) => `${JSON.stringify({ id, at: at.toISOString() })}\n`).join(''));
       for (const id of fresh) ids.add(id);
       seenSize = fs.statSync(file).size;
       return fresh.length;
@@ -99,20 +91,6 @@ export function openShreddedKeyRegister(file: string): ShreddedKeyRegister {
       return [...ids];
     },
   };
-}
-
-/** Makes a new file's directory entry durable too (best effort where directories cannot be opened). */
-function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Not supported on this platform: the file's own fsync still holds its content.
-  }
 }
 
 /**

@@ -5,16 +5,12 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { looksLikeNoise, pageTexture } from './noise.ts';
 import { preprocessForOcr } from './preprocess.ts';
+import { createRng } from '../../ops/demo/rng.ts';
 
-/** mulberry32 */
+/** The demo seeder's seeded generator, as a function: the same seed gives the same bytes every run. */
 function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = createRng(seed);
+  return () => r.next();
 }
 
 /** A white page with black rows of "words" (1 byte a pixel). */
