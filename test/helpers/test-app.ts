@@ -1,5 +1,8 @@
 // The real app over a fresh database, driven with app.inject (no sockets).
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
@@ -36,7 +39,18 @@ export async function createTestApp(engine: EngineName, env: Record<string, stri
   const db = await createTestDatabase(engine);
   // An in-memory random master key per app: tests never touch a keyring file in ./data.
   const masterKey = env.INVENTARIO_MASTER_KEY_FILE ? {} : { INVENTARIO_MASTER_KEY: randomBytes(32).toString('base64') };
-  const config = configFrom({ LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_ANON_PER_MINUTE: '100000', ...masterKey, ...env });
+  // A data directory of its own (removed at close) unless the test names one: what an app writes
+  // beside its database (audit checkpoints, the erasure journal, the register of shredded keys,
+  // invoice files) must never land in ./data, where `npm start` keeps the developer's store.
+  const ownDataDir = env.INVENTARIO_DATA_DIR ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'inventario-test-app-'));
+  const config = configFrom({
+    LOG_LEVEL: 'info',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    RATE_LIMIT_ANON_PER_MINUTE: '100000',
+    ...masterKey,
+    ...(ownDataDir ? { INVENTARIO_DATA_DIR: ownDataDir } : {}),
+    ...env,
+  });
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _enc, cb) {
@@ -81,6 +95,7 @@ export async function createTestApp(engine: EngineName, env: Record<string, stri
     async close() {
       await app.close();
       await db.drop();
+      if (ownDataDir) fs.rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
 }

@@ -26,6 +26,12 @@ async function readName(database: Database, crypto: CryptoService, id: string): 
   return crypto.openField(dek, { table: 'customers', recordId: id, field: 'name' }, row!.name_sealed);
 }
 
+async function createCustomer(app: TestApp, name: string, doc: string): Promise<string> {
+  const res = await app.call('POST', '/api/v1/customers', { body: { name, doc_type: 'DNI', doc_number: doc } });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id as string;
+}
+
 describe.each(testEngines())('erasure survives restoring an older backup (%s)', (engine) => {
   let t: TestApp;
   let dataDir: string;
@@ -42,13 +48,8 @@ describe.each(testEngines())('erasure survives restoring an older backup (%s)', 
   });
 
   it('the erased person cannot be decrypted in the restored copy; everyone else can', async () => {
-    const create = async (name: string, doc: string) => {
-      const res = await t.call('POST', '/api/v1/customers', { body: { name, doc_type: 'DNI', doc_number: doc } });
-      expect(res.statusCode, res.body).toBe(201);
-      return res.json().id as string;
-    };
-    const erased = await create('Hermenegilda Ocampo Siri', '30111999');
-    const kept = await create('Teodoro Palacios', '30222888');
+    const erased = await createCustomer(t, 'Hermenegilda Ocampo Siri', '30111999');
+    const kept = await createCustomer(t, 'Teodoro Palacios', '30222888');
     const { file } = await createBackup({ database: t.db.database, dataDir, keys: backupKeysFromConfig(t.config) });
 
     const erase = await t.call('DELETE', `/api/v1/customers/${erased}`);
@@ -85,13 +86,8 @@ describe.each(testEngines())('erasure survives restoring an older backup (%s)', 
     const copyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inventario-erasure-copies-'));
     const app = await createTestApp(engine, { INVENTARIO_DATA_DIR: dataDir, INVENTARIO_MASTER_KEY: t.config.masterKey!, BACKUP_COPY_DIR: copyDir });
     try {
-      const create = async (name: string, doc: string) => {
-        const res = await app.call('POST', '/api/v1/customers', { body: { name, doc_type: 'DNI', doc_number: doc } });
-        expect(res.statusCode, res.body).toBe(201);
-        return res.json().id as string;
-      };
-      const erased = await create('Eleuteria Basualdo', '30333777');
-      const kept = await create('Casimiro Ledesma', '30444666');
+      const erased = await createCustomer(app, 'Eleuteria Basualdo', '30333777');
+      const kept = await createCustomer(app, 'Casimiro Ledesma', '30444666');
       const older = await app.call('POST', '/api/v1/backups');
       expect(older.statusCode, older.body).toBe(201);
       expect(older.json().copy).toEqual({ verified: true, error: null });

@@ -9,7 +9,7 @@ import { onlyOn, testEngines } from '../helpers/engines.ts';
 import { runWithSessionLock } from '../../src/platform/jobs/scheduler.ts';
 import { createProduct, move, unique, validCuit } from '../helpers/fixtures.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { createForecastService, FORECAST_REFRESH_JOB } from '../../src/modules/forecast/service.ts';
+import { createForecastService, FORECAST_REFRESH_JOB, type ForecastServiceDeps } from '../../src/modules/forecast/service.ts';
 import { createForecastPool, type ForecastPool } from '../../src/modules/forecast/pool.ts';
 
 interface Point {
@@ -60,6 +60,23 @@ describe.each(testEngines())('demand forecasting on %s', (engine) => {
     supplierId = res.json().id;
   });
   afterAll(async () => t?.close());
+
+  /**
+   * A forecast service of the test's own over the app's database: inline (no worker threads)
+   * unless given a pool, without the late-commit margin (the rows were loaded seconds ago).
+   */
+  function ownService(extra: Pick<ForecastServiceDeps, 'pool' | 'clock'> = {}) {
+    const { catalog, critical, stockDemand } = t.services;
+    return createForecastService(t.db.database, {
+      catalog,
+      critical,
+      demand: stockDemand,
+      timezone: TZ,
+      config: { ...t.config.forecast, workers: 0 },
+      markMarginMs: 0,
+      ...extra,
+    });
+  }
 
   type Event = { daysAgo: number; time: string; type: 'in' | 'out'; quantity: number; reason?: string };
 
@@ -257,16 +274,7 @@ describe.each(testEngines())('demand forecasting on %s', (engine) => {
   });
 
   it('refreshes every stale product in one scheduled round, then finds nothing to do', async () => {
-    // Without the late-commit margin (the rows above were loaded seconds ago, inside it).
-    const { catalog, critical, stockDemand } = t.services;
-    const forecastService = createForecastService(t.db.database, {
-      catalog,
-      critical,
-      demand: stockDemand,
-      timezone: TZ,
-      config: { ...t.config.forecast, workers: 0 },
-      markMarginMs: 0,
-    });
+    const forecastService = ownService();
     await createProduct(t, { sku: unique('FRESH') });
     const first = await forecastService.refresh();
     expect(first.through).toBe(dayOffset(-1));
@@ -306,17 +314,7 @@ describe.each(testEngines())('demand forecasting on %s', (engine) => {
       close: () => inline.close(),
     };
     let now = new Date(Date.now() - 86_400_000);
-    const { catalog, critical, stockDemand } = t.services;
-    const service = createForecastService(t.db.database, {
-      catalog,
-      critical,
-      demand: stockDemand,
-      timezone: TZ,
-      config: t.config.forecast,
-      pool: gatedPool,
-      clock: () => now,
-      markMarginMs: 0,
-    });
+    const service = ownService({ pool: gatedPool, clock: () => now });
     const created = await t.call('POST', '/api/v1/suppliers', { body: { name: 'Distribuidora Sur', cuit: validCuit(902), lead_time_days: 3 } });
     const supplier = created.json().id as string;
     const p = await steadySeller({ supplier_id: supplier }, 60, () => 10, 20);
@@ -355,16 +353,7 @@ describe.each(testEngines())('demand forecasting on %s', (engine) => {
     // Two instances on one PostgreSQL: the other one (holding the scheduler's lock) is computing,
     // so this one serves yesterday's forecasts and does not recompute the store a second time.
     let now = new Date(Date.now() - 86_400_000);
-    const { catalog, critical, stockDemand } = t.services;
-    const service = createForecastService(t.db.database, {
-      catalog,
-      critical,
-      demand: stockDemand,
-      timezone: TZ,
-      config: { ...t.config.forecast, workers: 0 },
-      clock: () => now,
-      markMarginMs: 0,
-    });
+    const service = ownService({ clock: () => now });
     const created = await t.call('POST', '/api/v1/suppliers', { body: { name: 'Distribuidora Oeste', cuit: validCuit(903), lead_time_days: 2 } });
     const supplier = created.json().id as string;
     await steadySeller({ supplier_id: supplier }, 30, () => 6, 10);
