@@ -34,6 +34,7 @@ import { pricingRoutes } from './modules/pricing/routes.ts';
 import { opsBackupRoutes } from './modules/ops/backup-routes.ts';
 import { privacyRoutes } from './modules/privacy/routes.ts';
 import { configureValidationLocale } from './platform/http/validation-locale.ts';
+import { trackInFlightHandlers, type InFlightHandlers } from './platform/http/in-flight.ts';
 
 export interface AppDeps {
   config: Config;
@@ -48,6 +49,8 @@ export interface AppDeps {
 export interface BuiltApp {
   app: FastifyInstance;
   services: Services;
+  /** Handlers still running: a shutdown waits for them before closing the database. */
+  inFlight: InFlightHandlers;
 }
 
 export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
@@ -79,6 +82,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // Before any route exists: it wraps every handler as routes are added.
+  const inFlight = trackInFlightHandlers(app as unknown as FastifyInstance);
   // The dashboard's page fallback is known only once its files are registered (further down).
   let pageFallback: DashboardHandle['pageFallback'] = () => false;
   registerProblemHandlers(app, { pageFallback: (request, reply) => pageFallback(request, reply) });
@@ -142,5 +147,5 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     },
     { prefix: '/api/v1' },
   );
-  return { app: app as unknown as FastifyInstance, services };
+  return { app: app as unknown as FastifyInstance, services, inFlight };
 }

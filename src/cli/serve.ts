@@ -67,7 +67,7 @@ export async function serve(): Promise<void> {
   const https = config.tls
     ? { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }
     : undefined;
-  const { app, services } = await buildApp({ config, database, logger, ...(https ? { https } : {}) });
+  const { app, services, inFlight } = await buildApp({ config, database, logger, ...(https ? { https } : {}) });
 
   if (config.benchDisableAudit) {
     logger.warn('INVENTARIO_BENCH_DISABLE_AUDIT is set: no audit events are written (benchmarks only)');
@@ -94,6 +94,7 @@ export async function serve(): Promise<void> {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    const deadline = Date.now() + config.shutdownTimeoutSeconds * 1000;
     const timer = setTimeout(() => {
       logger.error('shutdown timed out; exiting');
       process.exit(1);
@@ -102,6 +103,15 @@ export async function serve(): Promise<void> {
     try {
       for (const job of jobs) job.stop();
       await app.close();
+      // Handlers whose client has gone are not covered by app.close(): let them finish (their
+      // work may be committed and the answer kept for an idempotent retry) before the pool closes.
+      const abandoned = inFlight.count();
+      if (abandoned > 0) {
+        logger.info({ handlers: abandoned }, 'waiting for handlers of requests whose client has gone');
+        if (!(await inFlight.drained(Math.max(0, deadline - Date.now() - 1000)))) {
+          logger.warn({ handlers: inFlight.count() }, 'closing the database with handlers still running');
+        }
+      }
       await database.close();
       logger.info('stopped');
       process.exit(0);
