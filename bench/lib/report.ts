@@ -98,8 +98,9 @@ export interface LatencyCheck {
   engine: Engine;
   scenario: ScenarioId;
   p99: number;
-  targetP99: number;
-  pass: boolean;
+  /** Only the evenly paced run carries the target: autocannon's (e) offers bursts, not 200 req/s. */
+  targetP99?: number;
+  pass?: boolean;
 }
 
 /** (f): throughput of the normal server over the one with audit off, same traffic, interleaved. */
@@ -167,7 +168,8 @@ export function compare(results: ScenarioResult[]): { comparisons: Comparison[];
     for (const scenario of ['rate', 'paced'] as const) {
       const r = results.find((x) => x.engine === engine && x.scenario === scenario && x.source === 'api');
       if (r && engine === 'pg') {
-        latencyChecks.push({ engine, scenario, p99: r.latencyMs.p99, targetP99: TARGETS.rateP99Ms, pass: r.latencyMs.p99 < TARGETS.rateP99Ms });
+        const p99 = r.latencyMs.p99;
+        latencyChecks.push(scenario === 'paced' ? { engine, scenario, p99, targetP99: TARGETS.rateP99Ms, pass: p99 < TARGETS.rateP99Ms } : { engine, scenario, p99 });
       }
     }
     const on = results.find((r) => r.engine === engine && r.scenario === 'audit' && r.source === 'api');
