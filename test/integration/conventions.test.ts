@@ -70,6 +70,9 @@ describe.each(testEngines())('HTTP conventions on %s', (engine) => {
       const body = expectProblem(res, 400, 'validation.failed');
       expect(errorPaths(body).sort()).toEqual(['category', 'colour', 'cost_price', 'name', 'size', 'sku', 'unit', 'vat_rate']);
       for (const e of body.errors) expect(e.message).toEqual(expect.any(String));
+      // Plain es-AR sentences for the everyday issues, not zod's translated ones ("Inválido …").
+      const byPath = Object.fromEntries(body.errors.map((e) => [e.path, e.message]));
+      expect(byPath).toMatchObject({ name: 'no puede estar vacío', category: 'es obligatorio', unit: 'debe ser uno de: "unit", "kg", "l"', colour: 'campo desconocido' });
     });
 
     it('reports a field that breaks two rules only once', async () => {
