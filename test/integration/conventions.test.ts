@@ -71,7 +71,7 @@ describe.each(testEngines())('HTTP conventions on %s', (engine) => {
       expect(errorPaths(body).sort()).toEqual(['category', 'colour', 'cost_price', 'name', 'size', 'sku', 'unit', 'vat_rate']);
       for (const e of body.errors) expect(e.message).toEqual(expect.any(String));
       // Plain es-AR sentences for the everyday issues, not zod's translated ones ("Inválido …").
-      const byPath = Object.fromEntries(body.errors.map((e) => [e.path, e.message]));
+      const byPath = Object.fromEntries(body.errors.map((e: { path: string; message: string }) => [e.path, e.message]));
       expect(byPath).toMatchObject({ name: 'no puede estar vacío', category: 'es obligatorio', unit: 'debe ser uno de: "unit", "kg", "l"', colour: 'campo desconocido' });
     });
 

@@ -4,6 +4,7 @@
 // instants (as the demo seeder does), since the API only records "now".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
+import { sql } from 'drizzle-orm';
 import { localDate, zonedInstant } from '../../src/platform/time/zone.ts';
 import { onlyOn, testEngines } from '../helpers/engines.ts';
 import { runWithSessionLock } from '../../src/platform/jobs/scheduler.ts';
@@ -284,6 +285,24 @@ describe.each(testEngines())('demand forecasting on %s', (engine) => {
     expect((await forecastService.refresh()).computed).toBe(1);
     expect((await forecastService.refresh()).computed).toBe(0);
     expect((await forecast(p.id, 1)).model).not.toBe('none');
+    await forecastService.close();
+  });
+
+  it('refreshes a store bigger than one history slice completely in one round', async () => {
+    // PostgreSQL reads the history of a whole-store round 250 products at a time.
+    const forecastService = ownService();
+    await forecastService.refresh();
+    const prefix = unique('SLICE').toUpperCase().replace(/[^A-Z0-9]/g, '');
+    await t.db.database.db.execute(sql`insert into products (id, sku, name, category, unit, cost_price, sale_price, min_stock)
+      select gen_random_uuid(), ${prefix} || '-' || g, 'Producto ' || g, 'Almacén', 'unit', 100, 150, 1 from generate_series(1, 520) g`);
+    const seller = await steadySeller({}, 21, () => 2, 4);
+    const round = await forecastService.refresh();
+    expect(round.computed).toBe(521);
+    // Nothing was left out of the round: every product now has a current forecast.
+    expect((await forecastService.refresh()).computed).toBe(0);
+    const f = await forecast(seller.id, 7);
+    expect(f.model).not.toBe('none');
+    expect(Number(f.points[0]!.demand)).toBeCloseTo(2, 1);
     await forecastService.close();
   });
 

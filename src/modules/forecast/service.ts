@@ -27,6 +27,8 @@ import { reorderFor } from './reorder.ts';
 export const FORECAST_REFRESH_JOB = 'forecast.refresh';
 /** Points kept per product, the most `?days=` may ask for. */
 export const FORECAST_MAX_DAYS = 90;
+// Products per history query of a whole-store round on PostgreSQL (see refreshAll).
+const REFRESH_SLICE = 250;
 const WRITE_BATCH = 250;
 /** Lead time for products without a supplier: the suppliers' own default. */
 const DEFAULT_LEAD_TIME_DAYS = 2;
@@ -221,8 +223,16 @@ export function createForecastService(database: Database, deps: ForecastServiceD
       const products = await activeProducts();
       const { through, stale } = await staleness(products.map((p) => p.id));
       const todo = stale.filter((id) => !inRequest.has(id));
-      // Computing most of the store: one history query without an id list is cheaper.
-      if (todo.length > 0) await compute(todo, through, { everything: todo.length * 2 >= products.length, urgent: false });
+      if (database.engine === 'pg') {
+        // In slices of products on PostgreSQL: one whole-store history query costs the least in
+        // total, but its ~700,000 day rows (2,000 products × a year) are parsed and arranged on
+        // the API's event loop at once (worst stall 105 ms; 45 ms in slices, same total time).
+        for (let i = 0; i < todo.length; i += REFRESH_SLICE) await compute(todo.slice(i, i + REFRESH_SLICE), through, { everything: false, urgent: false });
+      } else if (todo.length > 0) {
+        // PGlite runs the query in this thread either way; its id-list plan made slices slower
+        // (worst stall 593 ms against 19 ms for one query without an id list).
+        await compute(todo, through, { everything: todo.length * 2 >= products.length, urgent: false });
+      }
       return { through, stale: stale.length, computed: todo.length, ms: Date.now() - started };
     })().finally(() => {
       round = undefined;
