@@ -27,11 +27,20 @@ export function registerRestoreCommand(program: Command): void {
         return failOnBackupError(err);
       }
       // Loaded when a restore runs, so `--help` and argument errors answer at once.
-      const [{ openDatabase }, { adoptShreddedKeysBeside, checkRestored, loadCrypto, replayErasures }, { restoreBackup }] = await Promise.all([
+      const [{ openDatabase }, { adoptShreddedKeysBeside, checkRestored, loadCrypto, replayErasures }, { restoreBackup }, { peekManifest }, { unwrapBackupKey }] = await Promise.all([
         import('../platform/db/open.ts'),
         import('../modules/ops/backup/checks.ts'),
         import('../modules/ops/backup/restore.ts'),
+        import('../modules/ops/backup/reader.ts'),
+        import('../modules/ops/backup/format.ts'),
       ]);
+      // A missing file, one that is not a backup, or one these keys cannot open is refused before
+      // the target is opened: opening an embedded target creates its database on disk.
+      try {
+        unwrapBackupKey((await peekManifest(file)).header, keys).fill(0);
+      } catch (err) {
+        return failOnBackupError(err);
+      }
       let database;
       try {
         database = await openDatabase(config, 'restore');

@@ -109,6 +109,26 @@ describe('with the embedded engine', () => {
     expectOneLineError(await runCli(['restore', backupFile], targetEnv), /not empty .*--force/);
   });
 
+  it('refuses a missing file, a file that is not a backup, a truncated one and a backup of another master key before creating any database', async () => {
+    const withKeyring = makeTempDir('bk-refused');
+    fs.copyFileSync(path.join(dataDir, 'keyring.json'), path.join(withKeyring, 'keyring.json'));
+    fs.chmodSync(path.join(withKeyring, 'keyring.json'), 0o600);
+    const notABackup = path.join(withKeyring, 'fotos.zip');
+    fs.writeFileSync(notABackup, randomBytes(4096));
+    expectOneLineError(await runCli(['restore', notABackup], { INVENTARIO_DATA_DIR: withKeyring }), /not an inventario backup/);
+    expectOneLineError(await runCli(['restore', path.join(withKeyring, 'no-existe.invbak')], { INVENTARIO_DATA_DIR: withKeyring }), /no-existe\.invbak/);
+    // A header cut short: the file ends inside it.
+    const cut = path.join(withKeyring, 'cut.invbak');
+    fs.writeFileSync(cut, fs.readFileSync(backupFile).subarray(0, 20));
+    expectOneLineError(await runCli(['restore', cut], { INVENTARIO_DATA_DIR: withKeyring }), /backup/);
+    expect(fs.existsSync(path.join(withKeyring, 'pg'))).toBe(false);
+
+    // Another shop's master key: named by its check value, and again no database is created.
+    const otherKey = makeTempDir('bk-other-key');
+    expectOneLineError(await runCli(['restore', backupFile], { INVENTARIO_DATA_DIR: otherKey, INVENTARIO_MASTER_KEY: randomBytes(32).toString('base64') }), /wrong key: the backup was made with the master key KCV/);
+    expect(fs.existsSync(path.join(otherKey, 'pg'))).toBe(false);
+  });
+
   it('an older backup restored on a new data directory with the key custody files does not bring an erased person back', async () => {
     // Erase the one customer after backupFile was made.
     const again = await startServer({ dataDir, bootstrapKey });
