@@ -64,10 +64,13 @@ export function SelectField({ label, error, options, id, className, ...select }:
   );
 }
 
-/** The form-level message for a failed submission; field messages are shown by each Field. */
-export function FormError({ error }: { error: unknown }) {
+/**
+ * The form-level message for a failed submission; field messages are shown by each Field.
+ * `message` words the other errors (a page with codes of its own passes its function).
+ */
+export function FormError({ error, message = errorMessage }: { error: unknown; message?: (error: unknown) => string }) {
   if (!error) return null;
-  const text = error instanceof ApiError && error.errors.length > 0 ? t.form.fixErrors : errorMessage(error);
+  const text = error instanceof ApiError && error.errors.length > 0 ? t.form.fixErrors : message(error);
   return (
     <p className="form-error" role="alert">
       {text}

@@ -4,8 +4,8 @@
 // The erase confirmation asks for a fresh preview, so a hold added here is named there at once.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ApiError, api } from '../../api/client.ts';
-import { Field, SelectField, TextAreaField, fieldError } from '../../components/form.tsx';
+import { api } from '../../api/client.ts';
+import { Field, FormError, SelectField, TextAreaField, fieldError } from '../../components/form.tsx';
 import { Loading } from '../../components/states.tsx';
 import { t } from '../../i18n/index.ts';
 import { calendarDate, date, todayInStore } from '../../lib/format.ts';
@@ -155,11 +155,7 @@ function HoldForm({ id, onAdded, onCancel }: { id: string; onAdded: (hold: Legal
         <Field label={s.untilField} type="date" min={todayInStore()} value={form.until} onChange={(e) => setForm({ ...form, until: e.target.value })} hint={s.untilHint} error={fieldError(err, 'until')} />
       </div>
       <TextAreaField label={s.noteField} rows={2} maxLength={300} value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} hint={s.noteHint} error={fieldError(err, 'note')} />
-      {err !== null && (
-        <p className="form-error" role="alert">
-          {err instanceof ApiError && err.errors.length > 0 ? t.form.fixErrors : privacyErrorMessage(err)}
-        </p>
-      )}
+      <FormError error={err} message={privacyErrorMessage} />
       <div className="form-actions">
         <button type="button" onClick={onCancel}>
           {t.actions.cancel}
