@@ -31,12 +31,6 @@ const PDF_MUTANTS = 16;
 const PHOTO_MUTANTS = 8;
 const SHORT_OCR_TIMEOUT = '1.5';
 
-/** The demo seeder's seeded generator, as a function: the same seed gives the same bytes every run. */
-function rng(seed: number): () => number {
-  const r = createRng(seed);
-  return () => r.next();
-}
-
 const KINDS = ['flip', 'insert', 'delete', 'truncate', 'swap', 'duplicate'] as const;
 
 /**
@@ -45,25 +39,25 @@ const KINDS = ['flip', 'insert', 'delete', 'truncate', 'swap', 'duplicate'] as c
  * unknown type.
  */
 function mutant(bytes: Buffer, seed: number, index: number): { label: string; bytes: Buffer } {
-  const r = rng(seed * 31 + index);
+  const r = createRng(seed * 31 + index);
   const kind = KINDS[index % KINDS.length]!;
-  const at = (from = 8) => from + Math.floor(r() * (bytes.length - from));
-  const randomBytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(r() * 256)));
+  const at = (from = 8) => from + Math.floor(r.next() * (bytes.length - from));
+  const randomBytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(r.next() * 256)));
   switch (kind) {
     case 'flip': {
       const out = Buffer.from(bytes);
-      const offsets = Array.from({ length: 1 + Math.floor(r() * 32) }, () => at());
-      for (const o of offsets) out[o]! ^= 1 << Math.floor(r() * 8);
+      const offsets = Array.from({ length: 1 + Math.floor(r.next() * 32) }, () => at());
+      for (const o of offsets) out[o]! ^= 1 << Math.floor(r.next() * 8);
       return { label: `flip ${offsets.length} bits from ${Math.min(...offsets)}`, bytes: out };
     }
     case 'insert': {
       const o = at();
-      const n = r() < 0.5 ? 1 + Math.floor(r() * 16) : 5000;
+      const n = r.next() < 0.5 ? 1 + Math.floor(r.next() * 16) : 5000;
       return { label: `insert ${n} bytes at ${o}`, bytes: Buffer.concat([bytes.subarray(0, o), randomBytes(n), bytes.subarray(o)]) };
     }
     case 'delete': {
       const o = at();
-      const n = 1 + Math.floor(r() * 2000);
+      const n = 1 + Math.floor(r.next() * 2000);
       return { label: `delete ${n} bytes at ${o}`, bytes: Buffer.concat([bytes.subarray(0, o), bytes.subarray(o + n)]) };
     }
     case 'truncate': {
@@ -71,7 +65,7 @@ function mutant(bytes: Buffer, seed: number, index: number): { label: string; by
       return { label: `truncate at ${o}`, bytes: bytes.subarray(0, o) };
     }
     case 'swap': {
-      const n = 1 + Math.floor(r() * 4096);
+      const n = 1 + Math.floor(r.next() * 4096);
       const a = at();
       const b = at();
       const [lo, hi] = a < b ? [a, b] : [b, a];
@@ -83,7 +77,7 @@ function mutant(bytes: Buffer, seed: number, index: number): { label: string; by
     }
     case 'duplicate': {
       const from = at();
-      const n = 1 + Math.floor(r() * 8192);
+      const n = 1 + Math.floor(r.next() * 8192);
       const to = at();
       const chunk = bytes.subarray(from, from + n);
       return { label: `duplicate ${chunk.length} bytes from ${from} at ${to}`, bytes: Buffer.concat([bytes.subarray(0, to), chunk, bytes.subarray(to)]) };
@@ -264,8 +258,8 @@ describe('a photo that decodes to noise', () => {
     [
       'a JPEG of random pixels',
       () => {
-        const r = rng(SEED);
-        const pixels = Buffer.from(Array.from({ length: 1200 * 1600 * 3 }, () => Math.floor(r() * 256)));
+        const r = createRng(SEED);
+        const pixels = Buffer.from(Array.from({ length: 1200 * 1600 * 3 }, () => Math.floor(r.next() * 256)));
         return sharp(pixels, { raw: { width: 1200, height: 1600, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
       },
     ],

@@ -13,16 +13,7 @@ import { addDays } from '../../src/modules/forecast/demand-series.ts';
 import { testEngines } from '../helpers/engines.ts';
 import { createProduct, move } from '../helpers/fixtures.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`still waiting for ${what} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { waitFor } from '../process/helpers.ts';
 
 describe.each(testEngines())('the jobs serve starts, on %s', (engine) => {
   let t: TestApp;
@@ -48,20 +39,30 @@ describe.each(testEngines())('the jobs serve starts, on %s', (engine) => {
     const jobs = startServeJobs(t.services, { config: t.config, database: t.db.database, logger }, { firstDelayMs: 50 });
     try {
       const today = localDate(new Date(), t.config.timezone);
-      const cached = await until('the forecast refresh', async () => {
-        const [row] = await queryRows<{ history_through: string }>(
-          t.db.database.db,
-          sql`select history_through::text as history_through from forecast_results where product_id = ${product.id}`,
-        );
-        return row;
-      });
+      const cached = await waitFor(
+        'the forecast refresh',
+        async () => {
+          const [row] = await queryRows<{ history_through: string }>(
+            t.db.database.db,
+            sql`select history_through::text as history_through from forecast_results where product_id = ${product.id}`,
+          );
+          return row;
+        },
+        20_000,
+        100,
+      );
       expect(cached.history_through).toBe(addDays(today, -1));
 
-      const run = await until('the scheduled reprice', async () => {
-        const res = await t.call('GET', '/api/v1/pricing/runs');
-        expect(res.statusCode, res.body).toBe(200);
-        return (res.json().items as { trigger: string; scheduled_for: string | null }[]).find((r) => r.trigger === 'scheduled');
-      });
+      const run = await waitFor(
+        'the scheduled reprice',
+        async () => {
+          const res = await t.call('GET', '/api/v1/pricing/runs');
+          expect(res.statusCode, res.body).toBe(200);
+          return (res.json().items as { trigger: string; scheduled_for: string | null }[]).find((r) => r.trigger === 'scheduled');
+        },
+        20_000,
+        100,
+      );
       expect(run.scheduled_for).toBe(today);
       expect(lines.some((l) => l.includes('"job":"pricing.reprice"') && l.includes('scheduled reprice enabled'))).toBe(true);
     } finally {

@@ -7,12 +7,6 @@ import { looksLikeNoise, pageTexture } from './noise.ts';
 import { preprocessForOcr } from './preprocess.ts';
 import { createRng } from '../../ops/demo/rng.ts';
 
-/** The demo seeder's seeded generator, as a function: the same seed gives the same bytes every run. */
-function rng(seed: number): () => number {
-  const r = createRng(seed);
-  return () => r.next();
-}
-
 /** A white page with black rows of "words" (1 byte a pixel). */
 function textRows(width: number, height: number): Uint8Array {
   const page = new Uint8Array(width * height).fill(255);
@@ -36,17 +30,17 @@ describe('page texture', () => {
   });
 
   it('random grey levels are grainy, dark speckle over the page is dark: both noise', () => {
-    const r = rng(7);
-    const random = Uint8Array.from({ length: 640 * 640 }, () => Math.floor(r() * 256));
+    const r = createRng(7);
+    const random = Uint8Array.from({ length: 640 * 640 }, () => Math.floor(r.next() * 256));
     expect(pageTexture(random, 640, 640).grainy).toBeGreaterThan(0.9);
     expect(looksLikeNoise(pageTexture(random, 640, 640))).toBe(true);
-    const speckle = Uint8Array.from({ length: 640 * 640 }, () => (r() < 0.45 ? 0 : 255));
+    const speckle = Uint8Array.from({ length: 640 * 640 }, () => (r.next() < 0.45 ? 0 : 255));
     expect(pageTexture(speckle, 640, 640).grainy).toBe(0);
     expect(looksLikeNoise(pageTexture(speckle, 640, 640))).toBe(true);
   });
 
   it('a photo of an invoice on a wood-grain table is not noise: only the paper region counts', async () => {
-    const r = rng(5);
+    const r = createRng(5);
     const photo = 'test/fixtures/invoices/f001-A.photo.jpg';
     const meta = await sharp(photo).metadata();
     const width = Math.round(meta.width! * 1.6);
@@ -54,7 +48,7 @@ describe('page texture', () => {
     const wood = Buffer.alloc(width * height * 3);
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
-        const v = Math.max(0, Math.min(255, 60 + Math.sin(x / 7 + Math.sin(y / 40) * 3) * 25 + (r() - 0.5) * 25));
+        const v = Math.max(0, Math.min(255, 60 + Math.sin(x / 7 + Math.sin(y / 40) * 3) * 25 + (r.next() - 0.5) * 25));
         wood.set([Math.min(255, v * 1.2), v, v * 0.8], (y * width + x) * 3);
       }
     }
@@ -69,8 +63,8 @@ describe('page texture', () => {
   });
 
   it('preprocessing flags a JPEG of random pixels, not a gray, turned page of text', async () => {
-    const r = rng(11);
-    const pixels = Buffer.from(Array.from({ length: 600 * 800 * 3 }, () => Math.floor(r() * 256)));
+    const r = createRng(11);
+    const pixels = Buffer.from(Array.from({ length: 600 * 800 * 3 }, () => Math.floor(r.next() * 256)));
     const noise = await preprocessForOcr(await sharp(pixels, { raw: { width: 600, height: 800, channels: 3 } }).jpeg({ quality: 80 }).toBuffer());
     expect(noise.noise).toBe(true);
     expect(noise.skew).toBe(0);
