@@ -26,6 +26,7 @@ import { createBackup } from '../src/modules/ops/backup/writer.ts';
 import { restoreBackup } from '../src/modules/ops/backup/restore.ts';
 import { runDrill } from '../src/modules/ops/dr/drill.ts';
 import { createScratchDatabase } from './lib/server.ts';
+import { median } from './lib/report.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,11 +46,6 @@ const PRODUCTS = 2000;
 const CHUNK = 100_000;
 const secs = (t: number) => (performance.now() - t) / 1000;
 const r1 = (n: number) => Math.round(n * 10) / 10;
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 async function fill(database: Database, masterKey: Buffer): Promise<void> {
   const q = database.db;
@@ -135,6 +131,7 @@ async function benchEngine(engine: string): Promise<EngineResult> {
       return { s, result };
     };
     const restores: number[] = [];
+    // The verify / load split shown is the last run's.
     let restored!: Awaited<ReturnType<typeof restoreBackup>>;
     for (let n = 0; n < repeat; n++) {
       const run = await timeRestore(engine, n);

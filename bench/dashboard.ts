@@ -15,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { makeTempDir, newApiKey, REPO_ROOT, startServer, type RunningServer } from './lib/server.ts';
-import { machineInfo } from './lib/report.ts';
+import { machineInfo, median } from './lib/report.ts';
 
 const HELP = `Usage: npm run bench:dashboard -- [options]
 
@@ -133,12 +133,6 @@ interface Timing {
   /** ms from navigation start to the first frame after data-ready="home" appeared. */
   readyMs: number;
   domContentLoadedMs: number;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /**

@@ -14,6 +14,7 @@ import { runMigrations } from '../src/platform/db/migrate.ts';
 import type { Database } from '../src/platform/db/types.ts';
 import { createLogger } from '../src/platform/observability/logger.ts';
 import { createScratchDatabase } from './lib/server.ts';
+import { median } from './lib/report.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,7 +34,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, result };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
 async function run(engine: 'pglite' | 'pg', database: Database) {

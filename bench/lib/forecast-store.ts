@@ -18,6 +18,7 @@ import { addDays } from '../../src/modules/forecast/demand-series.ts';
 import type { Series } from '../../src/modules/forecast/models/types.ts';
 import { MARK_MARGIN_MS } from '../../src/modules/forecast/freshness.ts';
 import { createScratchDatabase, makeTempDir } from './server.ts';
+import { median } from './report.ts';
 
 export type StoreEngine = 'pglite' | 'pg';
 
@@ -41,7 +42,6 @@ export interface StoreTiming {
   roundSeconds: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 
 async function openStore(engine: StoreEngine, pgAdminUrl: string) {

@@ -128,6 +128,13 @@ export interface BenchReport {
   auditChecks?: AuditCheck[];
 }
 
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
 /** Nearest-rank percentiles over raw samples (milliseconds). */
 export function summarize(samples: number[]): Latency {
   if (samples.length === 0) return { p50: NaN, p95: NaN, p99: NaN, max: NaN, mean: NaN };
